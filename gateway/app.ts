@@ -1,0 +1,49 @@
+/**
+ * `createApp(deps)`: the gateway's Hono app. Routes throw `GatewayError`; `onError` is the only place that formats
+ * an error body, in the client's dialect (OpenAI unless the route set another).
+ */
+import { Hono, type Context } from "hono";
+import { openaiDialect } from "./dialects/openai.ts";
+import type { AppEnv, Deps } from "./env.ts";
+import { GatewayError } from "./errors.ts";
+import { requestContext } from "./middleware/request-context.ts";
+import { registerCompletionRoutes } from "./routes/completions.ts";
+import { registerHealthRoutes } from "./routes/health.ts";
+import { registerModelRoutes } from "./routes/models.ts";
+
+function isDialectErrorBody(body: unknown): boolean {
+  return typeof body === "object" && body !== null && "error" in body;
+}
+
+function statusClass(status: number): string {
+  return `${Math.floor(status / 100)}xx`;
+}
+
+function renderError(c: Context<AppEnv>, e: unknown): Response {
+  const dialect = c.var.dialect ?? openaiDialect;
+  const ge =
+    e instanceof GatewayError ? e : new GatewayError("internal", "internal error in the gateway", { cause: e });
+  if (ge.code === "internal") c.var.log?.error({ err: e }, "unhandled error");
+  else c.var.log?.info({ code: ge.code, status: ge.status }, "request refused");
+  c.var.deps?.metrics.requests.inc({
+    route: c.var.dialect?.name ?? "other",
+    dialect: dialect.name,
+    decision: "error",
+    status: statusClass(ge.status),
+  });
+  const body = isDialectErrorBody(ge.upstreamBody) ? ge.upstreamBody : dialect.errorBody(ge.code, ge.status, ge.message);
+  return c.json(body as object, ge.status as 400);
+}
+
+/** Builds the app over already-constructed dependencies. Connects and loads nothing itself. */
+export function createApp(deps: Deps, extra: ((app: Hono<AppEnv>) => void)[] = []): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(requestContext(deps));
+  registerHealthRoutes(app);
+  registerModelRoutes(app);
+  registerCompletionRoutes(app, { bodyLimitBytes: deps.config.server.bodyLimitBytes });
+  for (const register of extra) register(app);
+  app.notFound((c) => renderError(c, new GatewayError("not_found", `no route for ${c.req.method} ${c.req.path}`)));
+  app.onError((e, c) => renderError(c, e));
+  return app;
+}

@@ -1,0 +1,121 @@
+/**
+ * Loads the config: YAML file (optional) + environment overrides, validated by the zod schema and by cross-reference
+ * checks. Any problem throws a `ConfigError` whose message names the path of the bad key.
+ */
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { configSchema, type Config } from "./schema.ts";
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** Environment variables that override config keys (documented in `.env.example`). */
+export const ENV_OVERRIDES: Readonly<Record<string, readonly (string | number)[]>> = {
+  PORT: ["server", "port"],
+  HOST: ["server", "host"],
+  PORTCULLIS_BODY_LIMIT_BYTES: ["server", "bodyLimitBytes"],
+  PORTCULLIS_WORKERS: ["server", "workers"],
+  REDIS_URL: ["redis", "url"],
+  PORTCULLIS_REDIS_PREFIX: ["redis", "prefix"],
+  PORTCULLIS_DATA_DIR: ["dataDir"],
+  PORTCULLIS_LOG_LEVEL: ["log", "level"],
+  PORTCULLIS_LOG_CONTENT: ["log", "content"],
+  PORTCULLIS_REFUSAL_TEXT: ["refusal", "text"],
+};
+
+function coerce(value: string): unknown {
+  if (value === "true") return true;
+  if (value === "false") return false;
+  if (/^-?\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+function setPath(target: Record<string, unknown>, path: readonly (string | number)[], value: unknown): void {
+  let node: Record<string, unknown> = target;
+  for (const [i, key] of path.entries()) {
+    if (i === path.length - 1) {
+      node[key] = value;
+      return;
+    }
+    const next = node[key];
+    if (typeof next !== "object" || next === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+}
+
+function formatIssues(error: z.ZodError, source: string): string {
+  const lines = error.issues.map((i) => `  ${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`);
+  return `invalid config (${source}):\n${lines.join("\n")}`;
+}
+
+function checkReferences(config: Config): string[] {
+  const problems: string[] = [];
+  config.routes.forEach((r, i) => {
+    if (!config.upstreams[r.upstream])
+      problems.push(`routes.${i}.upstream: unknown upstream "${r.upstream}"`);
+  });
+  config.keys.forEach((k, i) => {
+    if (!config.policies[k.policy]) problems.push(`keys.${i}.policy: unknown policy "${k.policy}"`);
+  });
+  for (const [name, policy] of Object.entries(config.policies)) {
+    for (const [stage, sp] of Object.entries(policy.stages)) {
+      sp?.cascade?.forEach((tier, t) =>
+        tier.forEach((c, j) => {
+          if (!config.classifiers[c]) {
+            problems.push(`policies.${name}.stages.${stage}.cascade.${t}.${j}: unknown classifier "${c}"`);
+          }
+        }),
+      );
+    }
+  }
+  const ids = new Set<string>();
+  config.keys.forEach((k, i) => {
+    if (ids.has(k.id)) problems.push(`keys.${i}.id: duplicate key id "${k.id}"`);
+    ids.add(k.id);
+  });
+  return problems;
+}
+
+export interface LoadConfigOptions {
+  /** Raw config object (already parsed YAML or the embedded default). */
+  raw: unknown;
+  /** Where `raw` came from, for error messages. */
+  source: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Validates a raw config object with environment overrides applied. Throws `ConfigError`. */
+export function loadConfig(opts: LoadConfigOptions): Config {
+  const raw = structuredClone(opts.raw ?? {}) as Record<string, unknown>;
+  const env = opts.env ?? {};
+  for (const [name, path] of Object.entries(ENV_OVERRIDES)) {
+    const value = env[name];
+    if (value !== undefined && value !== "") setPath(raw, path, coerce(value));
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error, opts.source));
+  const problems = checkReferences(parsed.data);
+  if (problems.length > 0) {
+    throw new ConfigError(`invalid config (${opts.source}):\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  }
+  return parsed.data;
+}
+
+/** Reads and parses a YAML config file. Throws `ConfigError` naming the file on read or YAML errors. */
+export function readConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e: unknown) {
+    throw new ConfigError(`cannot read config file ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    return parseYaml(text) as unknown;
+  } catch (e: unknown) {
+    throw new ConfigError(
+      `config file ${path} is not valid YAML: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+}

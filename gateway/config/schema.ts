@@ -1,0 +1,181 @@
+/**
+ * The one config schema (CONVENTIONS 2). Parsed once at boot from YAML plus environment overrides; a bad value
+ * stops the boot with the path of the bad key. Every default is documented next to its field.
+ */
+import { z } from "zod";
+import { SCORE_KEYS } from "../../classifiers/types.ts";
+
+export const dialectSchema = z.enum(["openai", "anthropic"]);
+export type Dialect = z.infer<typeof dialectSchema>;
+
+const upstreamSchema = z.object({
+  /** Base URL without the `/v1/...` path, e.g. `https://api.openai.com`. */
+  baseUrl: z.url(),
+  dialect: dialectSchema,
+  /** Name of the environment variable holding the upstream credential. Unset = send no credential. */
+  apiKeyEnv: z.string().optional(),
+  /** Connect timeout. @defaultValue 5000 */
+  connectTimeoutMs: z.number().int().positive().default(5_000),
+  /** Time to response headers (covers the model's time to first token). @defaultValue 60000 */
+  headersTimeoutMs: z.number().int().positive().default(60_000),
+  /** Max idle gap while reading the response body. @defaultValue 60000 */
+  bodyTimeoutMs: z.number().int().positive().default(60_000),
+  /** Keep-alive connections in the pool. @defaultValue 128 */
+  connections: z.number().int().positive().default(128),
+  /** Extra headers sent upstream (e.g. `anthropic-version`). @defaultValue {} */
+  headers: z.record(z.string(), z.string()).default({}),
+});
+export type UpstreamConfig = z.infer<typeof upstreamSchema>;
+
+const routeSchema = z.object({
+  /** Model name glob (`*` wildcard), e.g. `gpt-4*`. */
+  match: z.string().min(1),
+  upstream: z.string().min(1),
+  /** ASL level of the models behind this route; a key's policy must be at least as strict. @defaultValue 3 */
+  asl: z.union([z.literal(2), z.literal(3)]).default(3),
+});
+
+const keySchema = z.object({
+  /** Stable key id (logs and incidents use it, never the key itself). */
+  id: z.string().min(1),
+  /** Hex SHA-256 of the API key. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex characters"),
+  tenant: z.string().min(1),
+  policy: z.string().min(1),
+  /** What the key may do. @defaultValue ["chat"] */
+  scopes: z.array(z.enum(["chat", "classify"])).default(["chat"]),
+  /** @defaultValue "active" */
+  status: z.enum(["active", "suspended"]).default("active"),
+});
+export type KeyConfig = z.infer<typeof keySchema>;
+
+const ruleSchema = z
+  .object({
+    id: z.string().min(1),
+    keys: z.array(z.enum(SCORE_KEYS)).min(1),
+    pattern: z.string().optional(),
+    phrases: z.array(z.string()).optional(),
+    score: z.number().min(0).max(1).optional(),
+  })
+  .refine((r) => r.pattern !== undefined || (r.phrases?.length ?? 0) > 0, "needs pattern or phrases");
+
+const classifierSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("rules"), rules: z.array(ruleSchema) }),
+  z.object({
+    kind: z.literal("onnx"),
+    /** Directory with `model.onnx` + `manifest.json`, relative to the working directory. */
+    dir: z.string(),
+  }),
+  z.object({
+    kind: z.literal("judge"),
+    baseUrl: z.url(),
+    model: z.string(),
+    apiKeyEnv: z.string().optional(),
+    /** @defaultValue 2000 */
+    timeoutMs: z.number().int().positive().default(2_000),
+  }),
+]);
+export type ClassifierConfig = z.infer<typeof classifierSchema>;
+
+const thresholdSchema = z.object({
+  block: z.number().min(0).max(1).optional(),
+  flag: z.number().min(0).max(1).optional(),
+  shadow: z.number().min(0).max(1).optional(),
+});
+export type Threshold = z.infer<typeof thresholdSchema>;
+
+/**
+ * A stage's policy. Every field is required once resolved; in the config file each is an optional override of the
+ * policy's preset (see `gateway/screening/presets.ts` for the preset values).
+ */
+export const stagePolicySchema = z.object({
+  enabled: z.boolean(),
+  /** Tiers run in order; classifiers in one tier run in parallel; the next tier runs only on uncertain scores. */
+  cascade: z.array(z.array(z.string()).min(1)),
+  /** A score in [low, high) on a thresholded key escalates to the next tier. Preset: {low: 0.35, high: 0.75} */
+  uncertain: z.object({ low: z.number().min(0).max(1), high: z.number().min(0).max(1) }),
+  /** Per score key: the lowest score that triggers each action. */
+  thresholds: z.partialRecord(z.enum(SCORE_KEYS), thresholdSchema),
+  /** Deadline for the whole stage. Preset: 150 ms (prompt, conversation), 250 ms (completion) */
+  deadlineMs: z.number().int().positive(),
+  /** `closed` refuses when a classifier fails or the deadline passes; `open` allows and counts. */
+  failMode: z.enum(["open", "closed"]),
+});
+export type StagePolicy = z.infer<typeof stagePolicySchema>;
+
+/** Streaming guard settings; config values override the preset's. */
+export const streamPolicySchema = z.object({
+  /** `hold-back` releases only screened text; `release-then-check` releases first. asl3: hold-back */
+  mode: z.enum(["hold-back", "release-then-check"]),
+  /** Score at least every N new characters. Preset: 96 */
+  scoreEveryChars: z.number().int().positive(),
+  /** Max unscreened characters held; reaching it forces a score before more is accepted. Preset: 256 */
+  holdBackChars: z.number().int().positive(),
+  /** Screen and release held text after this much idle time, so slow streams still flow. Preset: 150 */
+  maxHoldMs: z.number().int().positive(),
+});
+export type StreamPolicy = z.infer<typeof streamPolicySchema>;
+
+const stagesSchema = z.object({
+  prompt: stagePolicySchema.partial().optional(),
+  conversation: stagePolicySchema.partial().optional(),
+  completion: stagePolicySchema.partial().optional(),
+});
+
+export const policySchema = z.object({
+  /** The preset the stages start from. @defaultValue "asl3" */
+  preset: z.enum(["asl2", "asl3"]).default("asl3"),
+  /** Recorded in incidents. @defaultValue "1" */
+  version: z.string().default("1"),
+  stages: stagesSchema.default({}),
+  stream: streamPolicySchema.partial().default({}),
+});
+export type PolicyConfig = z.infer<typeof policySchema>;
+
+export const configSchema = z.object({
+  server: z
+    .object({
+      /** @defaultValue "127.0.0.1" */
+      host: z.string().default("127.0.0.1"),
+      /** @defaultValue 8787 */
+      port: z.number().int().min(0).max(65535).default(8787),
+      /** Largest accepted request body. @defaultValue 1048576 (1 MiB) */
+      bodyLimitBytes: z.number().int().positive().default(1_048_576),
+      /** Send `x-portcullis-incident` with the incident id on refusals. @defaultValue true */
+      incidentHeader: z.boolean().default(true),
+      /** Gateway processes: a number or "auto" (one per core). @defaultValue 1 */
+      workers: z.union([z.number().int().positive(), z.literal("auto")]).default(1),
+    })
+    .prefault({}),
+  redis: z
+    .object({
+      /** Redis URL; unset = start an embedded `redis-server` child when the binary exists. */
+      url: z.string().optional(),
+      /** Prefix for every Redis key (hash-tagged for Redis Cluster). @defaultValue "{portcullis}" */
+      prefix: z.string().default("{portcullis}"),
+    })
+    .prefault({}),
+  /** Directory for the embedded Redis data and the incident spool. @defaultValue "./var" */
+  dataDir: z.string().default("./var"),
+  refusal: z
+    .object({
+      /** The text of every refusal, whichever stage fired. */
+      text: z.string().default("I can't help with that request."),
+    })
+    .prefault({}),
+  log: z
+    .object({
+      /** pino level. @defaultValue "info" */
+      level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+      /** Log prompt and completion text. Never on by default. @defaultValue false */
+      content: z.boolean().default(false),
+    })
+    .prefault({}),
+  upstreams: z.record(z.string(), upstreamSchema),
+  routes: z.array(routeSchema).min(1),
+  keys: z.array(keySchema).default([]),
+  classifiers: z.record(z.string(), classifierSchema).default({}),
+  policies: z.record(z.string(), policySchema),
+});
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,73 @@
+/**
+ * One error type for the gateway (CONVENTIONS 7). Handlers throw `GatewayError`; only `app.onError` formats it,
+ * in the client's dialect. Codes form a closed union mapped to standard HTTP statuses in one switch.
+ */
+export type ErrorCode =
+  | "invalid_json"
+  | "invalid_request"
+  | "body_too_large"
+  | "unknown_model"
+  | "not_found"
+  | "missing_key"
+  | "invalid_key"
+  | "key_suspended"
+  | "forbidden"
+  | "rate_limited"
+  | "upstream_timeout"
+  | "upstream_unreachable"
+  | "upstream_error"
+  | "upstream_bad_response"
+  | "internal";
+
+export function statusOf(code: ErrorCode): number {
+  switch (code) {
+    case "invalid_json":
+    case "invalid_request":
+      return 400;
+    case "missing_key":
+    case "invalid_key":
+      return 401;
+    case "key_suspended":
+    case "forbidden":
+      return 403;
+    case "unknown_model":
+    case "not_found":
+      return 404;
+    case "body_too_large":
+      return 413;
+    case "rate_limited":
+      return 429;
+    case "upstream_unreachable":
+    case "upstream_bad_response":
+    case "upstream_error":
+      return 502;
+    case "upstream_timeout":
+      return 504;
+    case "internal":
+      return 500;
+  }
+}
+
+export interface GatewayErrorOptions {
+  /** Overrides the status for pass-through upstream errors (a 4xx/5xx the upstream returned). */
+  status?: number;
+  /** The upstream's own error body in the client's dialect, passed back unchanged. */
+  upstreamBody?: unknown;
+  cause?: unknown;
+}
+
+export class GatewayError extends Error {
+  override readonly name = "GatewayError";
+  readonly status: number;
+  readonly upstreamBody: unknown;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    opts: GatewayErrorOptions = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.status = opts.status ?? statusOf(code);
+    this.upstreamBody = opts.upstreamBody;
+  }
+}

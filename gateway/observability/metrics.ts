@@ -1,0 +1,119 @@
+/**
+ * Prometheus metrics (DESIGN section 7): one registry per process, `portcullis_` prefix, labels only from fixed
+ * sets - never user text, model output or key ids.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+const FAST_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+const SLOW_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/** Creates the gateway's metrics on a fresh registry. */
+export function createMetrics(opts: { collectDefaults?: boolean } = {}) {
+  const registry = new Registry();
+  if (opts.collectDefaults !== false) collectDefaultMetrics({ register: registry, prefix: "portcullis_" });
+  const r = [registry];
+  return {
+    registry,
+    requests: new Counter({
+      name: "portcullis_requests_total",
+      help: "Requests by route, dialect, decision and status class",
+      labelNames: ["route", "dialect", "decision", "status"] as const,
+      registers: r,
+    }),
+    requestSeconds: new Histogram({
+      name: "portcullis_request_duration_seconds",
+      help: "Time to response headers, by route",
+      labelNames: ["route", "dialect"] as const,
+      buckets: SLOW_BUCKETS,
+      registers: r,
+    }),
+    stageSeconds: new Histogram({
+      name: "portcullis_stage_duration_seconds",
+      help: "Screening stage latency",
+      labelNames: ["stage"] as const,
+      buckets: FAST_BUCKETS,
+      registers: r,
+    }),
+    classifierSeconds: new Histogram({
+      name: "portcullis_classifier_duration_seconds",
+      help: "Classifier latency by classifier and stage",
+      labelNames: ["classifier", "stage"] as const,
+      buckets: FAST_BUCKETS,
+      registers: r,
+    }),
+    classifierErrors: new Counter({
+      name: "portcullis_classifier_errors_total",
+      help: "Classifier failures (timeout, saturated, failed, aborted)",
+      labelNames: ["classifier", "stage", "code"] as const,
+      registers: r,
+    }),
+    failMode: new Counter({
+      name: "portcullis_fail_mode_total",
+      help: "Stage decisions taken by the fail mode after a classifier failure or deadline",
+      labelNames: ["stage", "mode"] as const,
+      registers: r,
+    }),
+    decisions: new Counter({
+      name: "portcullis_decisions_total",
+      help: "Blocks, flags and shadow hits by stage and category",
+      labelNames: ["stage", "decision", "category"] as const,
+      registers: r,
+    }),
+    streamHalts: new Counter({
+      name: "portcullis_stream_halts_total",
+      help: "Streams cut by the completion guard",
+      labelNames: ["dialect"] as const,
+      registers: r,
+    }),
+    heldBackChars: new Histogram({
+      name: "portcullis_stream_held_back_chars",
+      help: "Unscreened characters held back at each screening point",
+      buckets: [0, 16, 32, 64, 128, 256, 512, 1024, 4096],
+      registers: r,
+    }),
+    streamScreenSeconds: new Histogram({
+      name: "portcullis_stream_screen_seconds",
+      help: "Screening time per stream update",
+      buckets: FAST_BUCKETS,
+      registers: r,
+    }),
+    upstreamSeconds: new Histogram({
+      name: "portcullis_upstream_duration_seconds",
+      help: "Upstream time to response headers",
+      labelNames: ["upstream"] as const,
+      buckets: SLOW_BUCKETS,
+      registers: r,
+    }),
+    upstreamTtft: new Histogram({
+      name: "portcullis_upstream_ttft_seconds",
+      help: "Upstream time to first streamed text",
+      labelNames: ["upstream"] as const,
+      buckets: SLOW_BUCKETS,
+      registers: r,
+    }),
+    upstreamErrors: new Counter({
+      name: "portcullis_upstream_errors_total",
+      help: "Upstream failures by kind (timeout, unreachable, status, stream)",
+      labelNames: ["upstream", "kind"] as const,
+      registers: r,
+    }),
+    incidents: new Counter({
+      name: "portcullis_incidents_total",
+      help: "Incident events produced, by action",
+      labelNames: ["action"] as const,
+      registers: r,
+    }),
+    enqueueFailures: new Counter({
+      name: "portcullis_enqueue_failures_total",
+      help: "Incident events that could not be queued and went to the spool",
+      registers: r,
+    }),
+    spoolDepth: new Gauge({
+      name: "portcullis_spool_depth",
+      help: "Incident events waiting in the local spool",
+      registers: r,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

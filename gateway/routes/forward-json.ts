@@ -1,0 +1,66 @@
+/** Forwards a non-streaming request, screens the completion together with its prompt, and passes or refuses. */
+import type { ResolvedPolicy } from "../screening/policy.ts";
+import { GatewayError } from "../errors.ts";
+import { buildIncident, needsIncident } from "../incidents/build.ts";
+import { upstreamStatusError } from "../upstream/upstreams.ts";
+import { publishIncident, type Exchange } from "./exchange.ts";
+import { countDecisions } from "./screen-request.ts";
+
+function upstreamOf(x: Exchange) {
+  const upstream = x.c.var.deps.upstreams.get(x.upstreamName);
+  if (!upstream) throw new GatewayError("internal", `upstream "${x.upstreamName}" is not configured`);
+  return upstream;
+}
+
+export async function forwardJson(x: Exchange, policy: ResolvedPolicy): Promise<Response> {
+  const { c, dialect, request } = x;
+  const deps = c.var.deps;
+  const upstream = upstreamOf(x);
+  const t0 = performance.now();
+  const res = await upstream.call({
+    path: c.req.path,
+    body: x.rawBody,
+    clientHeaders: c.req.raw.headers,
+    requestId: c.var.requestId,
+    signal: x.signal,
+  });
+  deps.metrics.upstreamSeconds.observe({ upstream: upstream.name }, (performance.now() - t0) / 1000);
+  if (res.status >= 400) {
+    deps.metrics.upstreamErrors.inc({ upstream: upstream.name, kind: "status" });
+    throw await upstreamStatusError(upstream.name, res);
+  }
+  const text = await res.body.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text) as unknown;
+  } catch {
+    deps.metrics.upstreamErrors.inc({ upstream: upstream.name, kind: "body" });
+    throw new GatewayError("upstream_bad_response", `upstream ${upstream.name} returned a body that is not JSON`);
+  }
+  const sp = policy.stages.completion;
+  if (sp.enabled && sp.cascade.length > 0) {
+    const completion = dialect.completionText(body);
+    const stage = await deps.screener.runStage(
+      "completion",
+      sp,
+      { stage: "completion", text: completion, context: request.conversation.prompt },
+      x.signal,
+    );
+    countDecisions(deps, [stage]);
+    if (needsIncident([stage])) {
+      const event = buildIncident(x.incident, "completion", [stage], { excerpt: completion.slice(0, 16_384), streamed: false });
+      publishIncident(c, event);
+      if (deps.config.server.incidentHeader) c.header("x-portcullis-incident", event.id);
+      if (stage.action === "block") {
+        deps.metrics.requests.inc({ route: dialect.name, dialect: dialect.name, decision: "block", status: "2xx" });
+        const id = `${dialect.name === "openai" ? "chatcmpl" : "msg"}_${event.id}`;
+        return c.json(dialect.refusalJson({ model: request.model, text: deps.config.refusal.text, id }), 200);
+      }
+    }
+  }
+  deps.metrics.requests.inc({ route: dialect.name, dialect: dialect.name, decision: "allow", status: "2xx" });
+  // Pass the upstream bytes through unchanged: no re-serialisation on the hot path.
+  return c.body(text, 200, { "content-type": res.contentType || "application/json" });
+}
+
+export { upstreamOf };

@@ -1,0 +1,37 @@
+/** Resolves the configured policies (preset + overrides) into complete per-stage policies, once at boot. */
+import { STAGES, type Stage } from "../../classifiers/types.ts";
+import type { Config, StagePolicy, StreamPolicy } from "../config/schema.ts";
+import { buildPreset, type ClassifierInfo } from "./presets.ts";
+
+export interface ResolvedPolicy {
+  readonly name: string;
+  readonly version: string;
+  readonly stages: Readonly<Record<Stage, StagePolicy>>;
+  readonly stream: StreamPolicy;
+}
+
+/** Drops keys whose value is undefined, so a partial override never erases a preset value. */
+function defined<T extends object>(o: { [K in keyof T]?: T[K] | undefined } | undefined): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o ?? {})) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+/** Applies each policy's overrides on top of its preset. */
+export function resolvePolicies(
+  policies: Config["policies"],
+  infos: readonly ClassifierInfo[],
+): Map<string, ResolvedPolicy> {
+  const out = new Map<string, ResolvedPolicy>();
+  for (const [name, p] of Object.entries(policies)) {
+    const preset = buildPreset(p.preset, infos);
+    const stages = {} as Record<Stage, StagePolicy>;
+    for (const s of STAGES) {
+      const base = preset.stages[s];
+      const o = defined<StagePolicy>(p.stages[s]);
+      stages[s] = { ...base, ...o, thresholds: { ...base.thresholds, ...o.thresholds } };
+    }
+    out.set(name, { name, version: p.version, stages, stream: { ...preset.stream, ...defined<StreamPolicy>(p.stream) } });
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+/**
+ * Builds the classifier registry from config: the built-in rules, the trained models found under `models/` (one
+ * per stage), and whatever the config file adds or overrides by name.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { createOnnxClassifier } from "../../classifiers/onnx-classifier.ts";
+import { createRulesClassifier } from "../../classifiers/rules.ts";
+import { STAGES, type Classifier } from "../../classifiers/types.ts";
+import type { ClassifierConfig } from "../config/schema.ts";
+import { DEFAULT_RULES } from "../config/default-rules.ts";
+import type { ClassifierInfo } from "./presets.ts";
+
+export interface Registry {
+  readonly classifiers: Map<string, Classifier>;
+  readonly infos: ClassifierInfo[];
+}
+
+export interface RegistryOptions {
+  /** Classifiers from the config file, by name; they override built-ins of the same name. */
+  configured: Readonly<Record<string, ClassifierConfig>>;
+  /** Where the shipped models live; `<modelsDir>/<stage>/manifest.json`. Unset = no built-in models. */
+  modelsDir?: string;
+  env: NodeJS.ProcessEnv;
+}
+
+async function create(name: string, c: ClassifierConfig, env: NodeJS.ProcessEnv): Promise<[Classifier, ClassifierInfo]> {
+  switch (c.kind) {
+    case "rules":
+      return [createRulesClassifier({ name, rules: c.rules }), { name, kind: "rules" }];
+    case "onnx": {
+      const m = await createOnnxClassifier({ dir: c.dir, name });
+      return [m, { name, kind: "onnx", stage: m.manifest.stage, thresholds: m.thresholds }];
+    }
+    case "judge": {
+      // Loaded only when a judge is configured.
+      const { createJudgeClassifier } = await import("../../classifiers/judge/judge-classifier.ts");
+      const j = createJudgeClassifier({
+        name,
+        baseUrl: c.baseUrl,
+        model: c.model,
+        timeoutMs: c.timeoutMs,
+        ...(c.apiKeyEnv && env[c.apiKeyEnv] ? { apiKey: env[c.apiKeyEnv] } : {}),
+      });
+      return [j, { name, kind: "judge" }];
+    }
+  }
+}
+
+/** Loads every classifier once (models are read and their sessions created here, at boot). */
+export async function buildRegistry(opts: RegistryOptions): Promise<Registry> {
+  const classifiers = new Map<string, Classifier>([["rules", createRulesClassifier({ rules: DEFAULT_RULES })]]);
+  const infos: ClassifierInfo[] = [{ name: "rules", kind: "rules" }];
+  const all: Record<string, ClassifierConfig> = {};
+  if (opts.modelsDir !== undefined) {
+    for (const stage of STAGES) {
+      const dir = join(opts.modelsDir, stage);
+      if (existsSync(join(dir, "manifest.json"))) all[`${stage}-model`] = { kind: "onnx", dir };
+    }
+  }
+  Object.assign(all, opts.configured);
+  for (const [name, c] of Object.entries(all)) {
+    const [classifier, info] = await create(name, c, opts.env);
+    classifiers.set(name, classifier);
+    const i = infos.findIndex((x) => x.name === name);
+    if (i >= 0) infos.splice(i, 1);
+    infos.push(info);
+  }
+  return { classifiers, infos };
+}

@@ -1,0 +1,98 @@
+/**
+ * Runs one stage: cascade tiers (classifiers in a tier run in parallel, combined by max; the next tier runs only
+ * when a thresholded score is uncertain and replaces the scores it reports), under the stage deadline, with the
+ * stage's fail mode deciding when a classifier fails or the deadline passes.
+ */
+import type { Classifier, ClassifierInput, Scores, Stage } from "../../classifiers/types.ts";
+import type { Action, StageRecord } from "../../contracts/incident.ts";
+import type { StagePolicy } from "../config/schema.ts";
+import type { Metrics } from "../observability/metrics.ts";
+import { decide, isUncertain, maxScores } from "./decide.ts";
+
+export type StageOutcome = StageRecord;
+
+export interface Screener {
+  runStage(stage: Stage, policy: StagePolicy, input: ClassifierInput, signal: AbortSignal): Promise<StageOutcome>;
+  /** The classifiers of the stage's first tier, for the stream guard. */
+  firstTier(policy: StagePolicy): Classifier[];
+}
+
+export interface ScreenerOptions {
+  classifiers: ReadonlyMap<string, Classifier>;
+  metrics: Metrics;
+}
+
+type Run = StageRecord["classifiers"][number];
+
+function abortPromise(signal: AbortSignal): Promise<"aborted"> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve("aborted");
+    else signal.addEventListener("abort", () => resolve("aborted"), { once: true });
+  });
+}
+
+/** Creates the stage runner. */
+export function createScreener({ classifiers, metrics }: ScreenerOptions): Screener {
+  async function runOne(c: Classifier, stage: Stage, input: ClassifierInput, signal: AbortSignal): Promise<Run> {
+    const t0 = performance.now();
+    // Race the deadline so a classifier that ignores its signal still cannot hold the stage.
+    const r = await Promise.race([c.classify(input, signal), abortPromise(signal)]);
+    const ms = performance.now() - t0;
+    metrics.classifierSeconds.observe({ classifier: c.name, stage }, ms / 1000);
+    if (r === "aborted") {
+      metrics.classifierErrors.inc({ classifier: c.name, stage, code: "timeout" });
+      return { name: c.name, scores: {}, ms, error: "timeout" };
+    }
+    if (!r.ok) {
+      metrics.classifierErrors.inc({ classifier: c.name, stage, code: r.error.code });
+      return { name: c.name, scores: {}, ms, error: r.error.code };
+    }
+    return { name: c.name, scores: r.value, ms };
+  }
+
+  function resolveTier(tier: readonly string[]): Classifier[] {
+    return tier.map((n) => {
+      const c = classifiers.get(n);
+      if (!c) throw new Error(`classifier "${n}" is not registered`);
+      return c;
+    });
+  }
+
+  async function runStage(
+    stage: Stage,
+    policy: StagePolicy,
+    input: ClassifierInput,
+    parent: AbortSignal,
+  ): Promise<StageOutcome> {
+    const t0 = performance.now();
+    const deadline = AbortSignal.timeout(policy.deadlineMs);
+    const signal = AbortSignal.any([parent, deadline]);
+    const runs: Run[] = [];
+    let scores: Scores = {};
+    let failed = false;
+    for (const [i, tier] of policy.cascade.entries()) {
+      if (i > 0 && !isUncertain(scores, policy)) break;
+      const tierRuns = await Promise.all(resolveTier(tier).map((c) => runOne(c, stage, input, signal)));
+      runs.push(...tierRuns);
+      const tierScores: Scores = {};
+      for (const r of tierRuns) {
+        if (r.error !== undefined) failed = true;
+        else maxScores(tierScores, r.scores);
+      }
+      scores = i === 0 ? tierScores : { ...scores, ...tierScores };
+      if (failed) break;
+    }
+    metrics.stageSeconds.observe({ stage }, (performance.now() - t0) / 1000);
+    const decision = decide(scores, policy.thresholds);
+    if (!failed || parent.aborted) return { stage, ...decision, scores, classifiers: runs };
+    metrics.failMode.inc({ stage, mode: policy.failMode });
+    // Fail-open keeps what the classifiers that did answer decided; the recorded failMode makes it an incident.
+    const action: Action = policy.failMode === "closed" ? "block" : decision.action;
+    return { stage, action, fired: decision.fired, scores, classifiers: runs, failMode: policy.failMode };
+  }
+
+  return {
+    runStage,
+    firstTier: (policy) => (policy.cascade[0] ? resolveTier(policy.cascade[0]) : []),
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * The streaming completion guard (DESIGN section 5): a TransformStream from parsed upstream SSE events to client
+ * SSE text. Text is scored incrementally at least every `scoreEveryChars`; in `hold-back` mode nothing unscreened
+ * is released, in `release-then-check` mode text goes out first. After a block not one more character is released:
+ * the stream ends as a refusal in the client's dialect and the caller aborts the upstream.
+ */
+import type { Scores, StreamScorer } from "../../classifiers/types.ts";
+import type { Action } from "../../contracts/incident.ts";
+import type { StagePolicy, StreamPolicy } from "../config/schema.ts";
+import type { StreamRenderer } from "../dialects/types.ts";
+import type { Metrics } from "../observability/metrics.ts";
+import { decide, maxScores, worst, type Fired } from "../screening/decide.ts";
+import type { SseEvent } from "./sse-parser.ts";
+
+export interface StreamSummary {
+  readonly action: Action;
+  readonly fired: Fired[];
+  readonly scores: Scores;
+  readonly failMode?: "open" | "closed";
+  /** The completion text seen, capped at `excerptChars`. */
+  readonly excerpt: string;
+  /** Characters of completion text released to the client. */
+  readonly released: number;
+  /** True when the guard cut the stream. */
+  readonly cut: boolean;
+  /** Set when the upstream stream broke (malformed event or ended without its terminal event). */
+  readonly upstreamError?: string;
+}
+
+export interface StreamGuardOptions {
+  renderer: StreamRenderer;
+  /** Metric label for stream halts. */
+  dialect: string;
+  scorers: readonly StreamScorer[];
+  stage: StagePolicy;
+  stream: StreamPolicy;
+  metrics: Metrics;
+  /** Called once when the stream ends, however it ends (block, normal end, upstream error). */
+  onEnd(summary: StreamSummary): void;
+  /** Called at the moment of a block, before the refusal tail is written: abort the upstream here. */
+  onBlock(): void;
+  /** @defaultValue 16384 */
+  excerptChars?: number;
+}
+
+interface Held {
+  readonly ev: SseEvent;
+  readonly text: string;
+}
+
+/** Creates the guard for one stream. */
+export function createStreamGuard(opts: StreamGuardOptions): TransformStream<SseEvent, string> {
+  const { renderer, stage, stream, metrics } = opts;
+  const every = Math.min(stream.scoreEveryChars, stream.holdBackChars);
+  const holdBack = stream.mode === "hold-back";
+  const excerptChars = opts.excerptChars ?? 16_384;
+  let held: Held[] = [];
+  let unscored = "";
+  let excerpt = "";
+  let released = 0;
+  let action: Action = "allow";
+  let fired: Fired[] = [];
+  const running: Scores = {};
+  let failMode: "open" | "closed" | undefined;
+  let stopped = false;
+  let ended = false;
+  let timer: NodeJS.Timeout | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  let out: TransformStreamDefaultController<string> | undefined;
+
+  function finish(extra: { cut: boolean; upstreamError?: string }): void {
+    if (ended) return;
+    ended = true;
+    if (timer) clearTimeout(timer);
+    opts.onEnd({ action, fired, scores: running, ...(failMode ? { failMode } : {}), excerpt, released, ...extra });
+  }
+
+  function release(): void {
+    if (!out) return;
+    for (const h of held) {
+      out.enqueue(renderer.render(h.ev));
+      released += h.text.length;
+    }
+    held = [];
+  }
+
+  async function score(): Promise<void> {
+    if (unscored.length === 0) return;
+    const delta = unscored;
+    unscored = "";
+    metrics.heldBackChars.observe(holdBack ? delta.length : 0);
+    const t0 = performance.now();
+    const signal = AbortSignal.timeout(stage.deadlineMs);
+    const results = await Promise.all(opts.scorers.map((s) => s.update(delta, signal)));
+    metrics.streamScreenSeconds.observe((performance.now() - t0) / 1000);
+    let failed = false;
+    for (const r of results) {
+      if (r.ok) maxScores(running, r.value);
+      else failed = true;
+    }
+    const d = decide(running, stage.thresholds);
+    fired = d.fired;
+    action = worst(action, d.action);
+    if (failed) {
+      failMode = stage.failMode;
+      metrics.failMode.inc({ stage: "completion", mode: stage.failMode });
+      if (stage.failMode === "closed") action = "block";
+    }
+  }
+
+  function block(): void {
+    stopped = true;
+    held = [];
+    metrics.streamHalts.inc({ dialect: opts.dialect });
+    opts.onBlock();
+    out?.enqueue(renderer.renderBlockedEnd());
+    finish({ cut: true });
+    out?.terminate();
+  }
+
+  /** Scores what is unscored, then releases held events unless the verdict is block. */
+  async function checkpoint(): Promise<void> {
+    if (stopped) return;
+    await score();
+    if (stopped) return;
+    if (action === "block") block();
+    else release();
+  }
+
+  function armTimer(): void {
+    if (timer || !holdBack) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      chain = chain.then(checkpoint).catch((e: unknown) => out?.error(e));
+    }, stream.maxHoldMs);
+  }
+
+  async function onEvent(ev: SseEvent): Promise<void> {
+    if (stopped) return;
+    let text: string;
+    try {
+      text = renderer.textOf(ev);
+    } catch {
+      return brokenUpstream("upstream sent a malformed stream event");
+    }
+    excerpt += excerpt.length < excerptChars ? text.slice(0, excerptChars - excerpt.length) : "";
+    if (renderer.isTerminal(ev)) {
+      held.push({ ev, text });
+      unscored += text;
+      await checkpoint();
+      if (!stopped) finish({ cut: false });
+      return;
+    }
+    if (!holdBack) {
+      out?.enqueue(renderer.render(ev));
+      released += text.length;
+      unscored += text;
+      if (unscored.length >= every) await checkpoint();
+      return;
+    }
+    if (text.length === 0 && held.length === 0) {
+      out?.enqueue(renderer.render(ev));
+      return;
+    }
+    held.push({ ev, text });
+    unscored += text;
+    if (unscored.length >= every) {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await checkpoint();
+    } else armTimer();
+  }
+
+  async function brokenUpstream(message: string): Promise<void> {
+    await checkpoint();
+    if (stopped) return;
+    stopped = true;
+    out?.enqueue(renderer.renderErrorEnd(message));
+    finish({ cut: false, upstreamError: message });
+    out?.terminate();
+  }
+
+  return new TransformStream<SseEvent, string>({
+    start(controller) {
+      out = controller;
+    },
+    transform(ev) {
+      chain = chain.then(() => onEvent(ev));
+      return chain;
+    },
+    async flush() {
+      await chain;
+      if (!ended) await brokenUpstream("upstream stream ended before it was complete");
+    },
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * Real-process harness for integration tests: the gateway (`gateway/main.ts` under tsx) and the mock upstream, each
+ * on a free port, with a YAML config written to a temp dir. Processes are killed in `stop()`.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { stringify } from "yaml";
+import { freePort } from "../../gateway/embedded/redis-child.ts";
+import { hashKey } from "../../gateway/keys/key-store.ts";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const TSX = join(ROOT, "node_modules/.bin/tsx");
+
+export interface RunningProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp, what: string, getOut: () => string): Promise<string> {
+  return new Promise((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`${what} did not start:\n${getOut().slice(-3000)}`)), 45_000);
+    const onData = (): void => {
+      const m = pattern.exec(getOut());
+      if (m?.[1]) {
+        clearTimeout(timer);
+        child.stdout?.off("data", onData);
+        res(m[1]);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      rej(new Error(`${what} exited with ${code}:\n${getOut().slice(-3000)}`));
+    });
+  });
+}
+
+function track(child: ChildProcess): () => string {
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+  return () => out;
+}
+
+function stopper(child: ChildProcess) {
+  return (signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> =>
+    new Promise((res) => {
+      if (child.exitCode !== null || child.signalCode !== null) return res(child.exitCode);
+      const kill = setTimeout(() => child.kill("SIGKILL"), 8_000);
+      child.once("exit", (code) => {
+        clearTimeout(kill);
+        res(code);
+      });
+      child.kill(signal);
+    });
+}
+
+/** Starts the mock upstream as its own process. */
+export async function startMockUpstreamProcess(args: string[] = []): Promise<RunningProcess> {
+  const child = spawn(TSX, [join(ROOT, "bench/mock-upstream/main.ts"), "--port", "0", ...args], { cwd: ROOT });
+  const out = track(child);
+  const url = await waitForLine(child, /"url":"(http:[^"]+)"/, "mock upstream", out);
+  return { url, child, output: out, stop: stopper(child) };
+}
+
+export interface GatewayProcessOptions {
+  /** Config object written as YAML; omit for the embedded default. */
+  config?: Record<string, unknown>;
+  env?: Record<string, string>;
+  args?: string[];
+}
+
+/** Starts `gateway/main.ts` on a free port and waits for its "listening" log line. */
+export async function startGateway(opts: GatewayProcessOptions = {}): Promise<RunningProcess & { dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "portcullis-gw-"));
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    PORT: String(await freePort()),
+    PORTCULLIS_DATA_DIR: join(dir, "var"),
+    PORTCULLIS_LOG_LEVEL: "info",
+    ...opts.env,
+  };
+  if (opts.config) {
+    const path = join(dir, "portcullis.yaml");
+    writeFileSync(path, stringify(opts.config));
+    env.PORTCULLIS_CONFIG = path;
+  }
+  const child = spawn(TSX, [join(ROOT, "gateway/main.ts"), ...(opts.args ?? [])], { cwd: ROOT, env });
+  const out = track(child);
+  const url = await waitForLine(child, /"url":"(http:[^"]+)"[^\n]*"msg":"listening"/, "gateway", out);
+  return { url, child, dir, output: out, stop: stopper(child) };
+}
+
+/** A config for tests: both dialects routed to `upstreamUrl`, keys `test-key` (chat+classify) and more. */
+export function testConfig(upstreamUrl: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    upstreams: {
+      mock_openai: { baseUrl: upstreamUrl, dialect: "openai", apiKeyEnv: "MOCK_UPSTREAM_KEY", headersTimeoutMs: 3000 },
+      mock_anthropic: { baseUrl: upstreamUrl, dialect: "anthropic", apiKeyEnv: "MOCK_UPSTREAM_KEY", headersTimeoutMs: 3000 },
+    },
+    routes: [
+      { match: "*", upstream: "mock_openai" },
+      { match: "*", upstream: "mock_anthropic" },
+    ],
+    keys: [
+      { id: "k-test", sha256: hashKey("test-key"), tenant: "acme", policy: "strict", scopes: ["chat", "classify"] },
+      { id: "k-susp", sha256: hashKey("suspended-key"), tenant: "acme", policy: "strict", status: "suspended" },
+      { id: "k-noscope", sha256: hashKey("classify-only"), tenant: "acme", policy: "strict", scopes: ["classify"] },
+    ],
+    policies: { strict: { preset: "asl3" } },
+    ...overrides,
+  };
+}
