@@ -1,0 +1,99 @@
+/** The cascade: tiers, the uncertain band, per-key thresholds and actions, deadlines and fail modes. */
+import { describe, expect, it } from "vitest";
+import { ok, type Classifier, type Scores } from "../../classifiers/types.ts";
+import type { StagePolicy } from "../../gateway/config/schema.ts";
+import { createMetrics } from "../../gateway/observability/metrics.ts";
+import { decide } from "../../gateway/screening/decide.ts";
+import { createScreener } from "../../gateway/screening/screener.ts";
+
+function fixed(name: string, scores: Scores, delayMs = 0): Classifier & { calls: number } {
+  const c = {
+    name,
+    kind: "rules" as const,
+    calls: 0,
+    classify: () => {
+      c.calls++;
+      return delayMs === 0
+        ? Promise.resolve(ok(scores))
+        : new Promise<ReturnType<typeof ok<Scores>>>((r) => setTimeout(() => r(ok(scores)), delayMs));
+    },
+  };
+  return c;
+}
+
+const policy = (over: Partial<StagePolicy> = {}): StagePolicy => ({
+  enabled: true,
+  cascade: [["cheap"], ["judge"]],
+  uncertain: { low: 0.4, high: 0.8 },
+  thresholds: { harmful: { flag: 0.5, block: 0.9 }, cbrn: { block: 0.2 }, attack: { shadow: 0.3 } },
+  deadlineMs: 100,
+  failMode: "closed",
+  ...over,
+});
+
+const input = { stage: "prompt" as const, text: "x" };
+
+function screener(...cs: Classifier[]) {
+  return createScreener({
+    classifiers: new Map(cs.map((c) => [c.name, c])),
+    metrics: createMetrics({ collectDefaults: false }),
+  });
+}
+
+describe("decide", () => {
+  it("maps each key's score to the strongest action it crosses", () => {
+    const d = decide({ harmful: 0.6, cbrn: 0.25, attack: 0.35 }, policy().thresholds);
+    expect(d.action).toBe("block");
+    expect(d.fired).toEqual([
+      { key: "harmful", score: 0.6, action: "flag" },
+      { key: "cbrn", score: 0.25, action: "block" },
+      { key: "attack", score: 0.35, action: "shadow" },
+    ]);
+    expect(decide({ harmful: 0.1 }, policy().thresholds).action).toBe("allow");
+  });
+});
+
+describe("cascade", () => {
+  it("stops at the first tier when its scores are certain", async () => {
+    const cheap = fixed("cheap", { harmful: 0.05 });
+    const judge = fixed("judge", { harmful: 1 });
+    const out = await screener(cheap, judge).runStage(
+      "prompt",
+      policy(),
+      input,
+      new AbortController().signal,
+    );
+    expect(out.action).toBe("allow");
+    expect(judge.calls).toBe(0);
+  });
+
+  it("escalates an uncertain score to the next tier, whose scores replace it", async () => {
+    const cheap = fixed("cheap", { harmful: 0.6 });
+    const judge = fixed("judge", { harmful: 0.95 });
+    const out = await screener(cheap, judge).runStage(
+      "prompt",
+      policy(),
+      input,
+      new AbortController().signal,
+    );
+    expect(judge.calls).toBe(1);
+    expect(out.action).toBe("block");
+    expect(out.classifiers.map((c) => c.name)).toEqual(["cheap", "judge"]);
+  });
+
+  it("fail-closed blocks when a classifier misses the stage deadline; fail-open keeps the others' verdict", async () => {
+    const cheap = fixed("cheap", { harmful: 0.1 });
+    const slow = fixed("slow", { harmful: 0 }, 1000);
+    const p = policy({ cascade: [["cheap", "slow"]], deadlineMs: 50 });
+    const closed = await screener(cheap, slow).runStage("prompt", p, input, new AbortController().signal);
+    expect(closed).toMatchObject({ action: "block", failMode: "closed" });
+    expect(closed.classifiers.find((c) => c.name === "slow")?.error).toBe("timeout");
+    const open = await screener(cheap, slow).runStage(
+      "prompt",
+      { ...p, failMode: "open" },
+      input,
+      new AbortController().signal,
+    );
+    expect(open).toMatchObject({ action: "allow", failMode: "open" });
+  });
+});

@@ -1,0 +1,224 @@
+/**
+ * Bad input table: each malformed or unauthorised request gets its dialect's error shape and status, with a
+ * clear message, and the upstream never sees it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  startGateway,
+  startMockUpstreamProcess,
+  testConfig,
+  type RunningProcess,
+} from "../helpers/processes.ts";
+
+let mock: RunningProcess;
+let gateway: RunningProcess;
+
+beforeAll(async () => {
+  mock = await startMockUpstreamProcess();
+  const config = testConfig(mock.url, {
+    routes: [
+      { match: "gpt-*", upstream: "mock_openai" },
+      { match: "claude-*", upstream: "mock_anthropic" },
+    ],
+    server: { bodyLimitBytes: 4096 },
+  });
+  gateway = await startGateway({ config });
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await mock?.stop();
+});
+
+type Dialect = "openai" | "anthropic";
+interface Case {
+  name: string;
+  dialect: Dialect;
+  body: string;
+  key?: string | null;
+  status: number;
+  type: string;
+  message: RegExp;
+}
+
+const oa = (o: unknown): string => JSON.stringify(o);
+const okOpenai = { model: "gpt-4o", messages: [{ role: "user", content: "hi" }] };
+const okAnthropic = { model: "claude-3", max_tokens: 10, messages: [{ role: "user", content: "hi" }] };
+
+const cases: Case[] = [
+  {
+    name: "malformed JSON",
+    dialect: "openai",
+    body: "{not json",
+    status: 400,
+    type: "invalid_request_error",
+    message: /not valid JSON/,
+  },
+  {
+    name: "malformed JSON",
+    dialect: "anthropic",
+    body: "{not json",
+    status: 400,
+    type: "invalid_request_error",
+    message: /not valid JSON/,
+  },
+  {
+    name: "missing messages",
+    dialect: "openai",
+    body: oa({ model: "gpt-4o" }),
+    status: 400,
+    type: "invalid_request_error",
+    message: /messages/,
+  },
+  {
+    name: "empty messages",
+    dialect: "openai",
+    body: oa({ model: "gpt-4o", messages: [] }),
+    status: 400,
+    type: "invalid_request_error",
+    message: /at least one/,
+  },
+  {
+    name: "missing max_tokens",
+    dialect: "anthropic",
+    body: oa({ model: "claude-3", messages: [{ role: "user", content: "hi" }] }),
+    status: 400,
+    type: "invalid_request_error",
+    message: /max_tokens/,
+  },
+  {
+    name: "bad role",
+    dialect: "anthropic",
+    body: oa({ ...okAnthropic, messages: [{ role: "wizard", content: "hi" }] }),
+    status: 400,
+    type: "invalid_request_error",
+    message: /role/,
+  },
+  {
+    name: "oversized body",
+    dialect: "openai",
+    body: oa({ ...okOpenai, messages: [{ role: "user", content: "x".repeat(5000) }] }),
+    status: 413,
+    type: "invalid_request_error",
+    message: /exceeds 4096 bytes/,
+  },
+  {
+    name: "oversized body",
+    dialect: "anthropic",
+    body: oa({ ...okAnthropic, messages: [{ role: "user", content: "x".repeat(5000) }] }),
+    status: 413,
+    type: "request_too_large",
+    message: /exceeds 4096 bytes/,
+  },
+  {
+    name: "unknown model",
+    dialect: "openai",
+    body: oa({ ...okOpenai, model: "llama-9" }),
+    status: 404,
+    type: "not_found_error",
+    message: /llama-9/,
+  },
+  {
+    name: "unknown model",
+    dialect: "anthropic",
+    body: oa({ ...okAnthropic, model: "gpt-4o" }),
+    status: 404,
+    type: "not_found_error",
+    message: /gpt-4o/,
+  },
+  {
+    name: "missing key",
+    dialect: "openai",
+    body: oa(okOpenai),
+    key: null,
+    status: 401,
+    type: "authentication_error",
+    message: /missing API key/,
+  },
+  {
+    name: "bad key",
+    dialect: "anthropic",
+    body: oa(okAnthropic),
+    key: "nope",
+    status: 401,
+    type: "authentication_error",
+    message: /invalid API key/,
+  },
+  {
+    name: "suspended key",
+    dialect: "openai",
+    body: oa(okOpenai),
+    key: "suspended-key",
+    status: 403,
+    type: "permission_error",
+    message: /suspended/,
+  },
+  {
+    name: "suspended key",
+    dialect: "anthropic",
+    body: oa(okAnthropic),
+    key: "suspended-key",
+    status: 403,
+    type: "permission_error",
+    message: /suspended/,
+  },
+  {
+    name: "key without chat scope",
+    dialect: "openai",
+    body: oa(okOpenai),
+    key: "classify-only",
+    status: 403,
+    type: "permission_error",
+    message: /scope/,
+  },
+];
+
+async function send(c: Case): Promise<Response> {
+  const path = c.dialect === "openai" ? "/v1/chat/completions" : "/v1/messages";
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  const key = c.key === undefined ? "test-key" : c.key;
+  if (key !== null) {
+    if (c.dialect === "openai") headers.authorization = `Bearer ${key}`;
+    else headers["x-api-key"] = key;
+  }
+  return fetch(gateway.url + path, { method: "POST", headers, body: c.body });
+}
+
+describe("bad input", () => {
+  it.each(cases.map((c) => [`${c.dialect}: ${c.name}`, c] as const))("%s", async (_name, c) => {
+    await fetch(`${mock.url}/__mock/reset`, { method: "POST" });
+    const res = await send(c);
+    expect(res.status).toBe(c.status);
+    const body = (await res.json()) as Record<string, unknown>;
+    if (c.dialect === "openai") {
+      const e = body.error as { message: string; type: string; code: string };
+      expect(e.type).toBe(c.type);
+      expect(e.message).toMatch(c.message);
+    } else {
+      expect(body.type).toBe("error");
+      const e = body.error as { message: string; type: string };
+      expect(e.type).toBe(c.type);
+      expect(e.message).toMatch(c.message);
+    }
+    const stats = (await (await fetch(`${mock.url}/__mock/stats`)).json()) as { requests: number };
+    expect(stats.requests).toBe(0);
+  });
+
+  it("the same valid requests do reach the upstream (the table above is not vacuous)", async () => {
+    for (const c of [
+      { dialect: "openai", body: oa(okOpenai) },
+      { dialect: "anthropic", body: oa(okAnthropic) },
+    ] as const) {
+      const res = await send({ ...c, name: "ok", status: 200, type: "", message: /./ });
+      expect(res.status).toBe(200);
+    }
+    const stats = (await (await fetch(`${mock.url}/__mock/stats`)).json()) as { requests: number };
+    expect(stats.requests).toBeGreaterThanOrEqual(2);
+  });
+
+  it("unknown paths answer 404 in the OpenAI shape", async () => {
+    const res = await fetch(`${gateway.url}/v1/nothing`);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { type: string } }).error.type).toBe("not_found_error");
+  });
+});
