@@ -7,6 +7,7 @@ import { openaiDialect } from "./dialects/openai.ts";
 import type { AppEnv, Deps } from "./env.ts";
 import { GatewayError } from "./errors.ts";
 import { requestContext } from "./middleware/request-context.ts";
+import { registerClassifyRoutes } from "./routes/classify.ts";
 import { registerCompletionRoutes } from "./routes/completions.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
 import { registerModelRoutes } from "./routes/models.ts";
@@ -22,7 +23,9 @@ function statusClass(status: number): string {
 function renderError(c: Context<AppEnv>, e: unknown): Response {
   const dialect = c.var.dialect ?? openaiDialect;
   const ge =
-    e instanceof GatewayError ? e : new GatewayError("internal", "internal error in the gateway", { cause: e });
+    e instanceof GatewayError
+      ? e
+      : new GatewayError("internal", "internal error in the gateway", { cause: e });
   if (ge.code === "internal") c.var.log?.error({ err: e }, "unhandled error");
   else c.var.log?.info({ code: ge.code, status: ge.status }, "request refused");
   c.var.deps?.metrics.requests.inc({
@@ -31,7 +34,9 @@ function renderError(c: Context<AppEnv>, e: unknown): Response {
     decision: "error",
     status: statusClass(ge.status),
   });
-  const body = isDialectErrorBody(ge.upstreamBody) ? ge.upstreamBody : dialect.errorBody(ge.code, ge.status, ge.message);
+  const body = isDialectErrorBody(ge.upstreamBody)
+    ? ge.upstreamBody
+    : dialect.errorBody(ge.code, ge.status, ge.message);
   return c.json(body as object, ge.status as 400);
 }
 
@@ -42,8 +47,11 @@ export function createApp(deps: Deps, extra: ((app: Hono<AppEnv>) => void)[] = [
   registerHealthRoutes(app);
   registerModelRoutes(app);
   registerCompletionRoutes(app, { bodyLimitBytes: deps.config.server.bodyLimitBytes });
+  registerClassifyRoutes(app, { bodyLimitBytes: deps.config.server.bodyLimitBytes });
   for (const register of extra) register(app);
-  app.notFound((c) => renderError(c, new GatewayError("not_found", `no route for ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) =>
+    renderError(c, new GatewayError("not_found", `no route for ${c.req.method} ${c.req.path}`)),
+  );
   app.onError((e, c) => renderError(c, e));
   return app;
 }

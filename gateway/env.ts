@@ -4,6 +4,7 @@ import type { Classifier } from "../classifiers/types.ts";
 import type { IncidentProducer } from "../contracts/incident.ts";
 import type { Config } from "./config/schema.ts";
 import type { DialectAdapter } from "./dialects/types.ts";
+import type { DeepScanSubmitter } from "./incidents/deep-scan-submitter.ts";
 import type { KeyRecord, KeyStore } from "./keys/key-store.ts";
 import type { Metrics } from "./observability/metrics.ts";
 import type { Router } from "./routing/router.ts";
@@ -23,6 +24,8 @@ export interface Deps {
   readonly classifiers: ReadonlyMap<string, Classifier>;
   readonly screener: Screener;
   readonly incidents: IncidentProducer;
+  /** Queues sampled and uncertain requests for the asynchronous judge; absent when deep scan is off. */
+  readonly deepScan?: DeepScanSubmitter;
   /** Readiness: false while starting or draining. */
   readonly ready: () => boolean;
 }

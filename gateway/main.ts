@@ -5,16 +5,32 @@
  * Usage: `npm start` (embedded default) or `PORTCULLIS_CONFIG=portcullis.yaml npm start`.
  */
 import { serve, type ServerType } from "@hono/node-server";
+import type { Hono } from "hono";
+import { Redis } from "ioredis";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { pino, type Logger } from "pino";
 import { startMockUpstream, type MockUpstream } from "../bench/mock-upstream/server.ts";
 import { createApp } from "./app.ts";
+import {
+  clusterMetricsOptions,
+  gatewayProcessCount,
+  isClusterPrimary,
+  isClusterWorker,
+  runClusterPrimary,
+} from "./cluster.ts";
 import { embeddedConfig } from "./config/embedded.ts";
-import { ConfigError, loadConfig, readConfigFile } from "./config/load.ts";
+import { ConfigError, loadConfig, readConfigFile, unknownClassifiers } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
 import { redisServerAvailable, startRedisChild, type RedisChild } from "./embedded/redis-child.ts";
-import type { Deps } from "./env.ts";
+import {
+  createIncidentResponse,
+  type IncidentRedis,
+  type IncidentResponse,
+} from "./admin/incident-response.ts";
+import type { AppEnv, Deps } from "./env.ts";
+import { startWorkerChild, type WorkerChild } from "./incidents/worker-child.ts";
+import { createDeepScanSubmitter } from "./incidents/deep-scan-submitter.ts";
 import { createSpool, createSpoolProducer } from "./incidents/spool.ts";
 import { createStaticKeyStore } from "./keys/key-store.ts";
 import { createMetrics } from "./observability/metrics.ts";
@@ -26,6 +42,8 @@ import { createUpstreams } from "./upstream/upstreams.ts";
 
 interface Runtime {
   config: Config;
+  /** The config file, when one was given (the worker child loads the same one). */
+  configPath?: string;
   demo?: MockUpstream;
   redis?: RedisChild;
   redisUrl?: string;
@@ -33,8 +51,12 @@ interface Runtime {
 
 async function loadRuntime(configPath: string | undefined, env: NodeJS.ProcessEnv): Promise<Runtime> {
   if (configPath !== undefined) {
-    return { config: loadConfig({ raw: readConfigFile(configPath), source: configPath, env }) };
+    return { config: loadConfig({ raw: readConfigFile(configPath), source: configPath, env }), configPath };
   }
+  // A cluster worker uses the demo upstream its primary started.
+  const demoUrl = env.PORTCULLIS_DEMO_UPSTREAM_URL;
+  if (demoUrl)
+    return { config: loadConfig({ raw: embeddedConfig(demoUrl), source: "embedded default", env }) };
   const demo = await startMockUpstream({ port: 0, record: false });
   return { config: loadConfig({ raw: embeddedConfig(demo.url), source: "embedded default", env }), demo };
 }
@@ -56,27 +78,69 @@ async function startRedis(rt: Runtime, logger: Logger): Promise<void> {
   logger.info({ redis: rt.redisUrl }, "started embedded redis-server");
 }
 
-async function buildDeps(rt: Runtime, logger: Logger, env: NodeJS.ProcessEnv): Promise<Deps & { setReady(v: boolean): void }> {
+/** The gateway's Redis connections: commands, a fail-fast producer (CONVENTIONS 11), and a subscriber. */
+function openRedis(url: string, logger: Logger): IncidentRedis {
+  const quiet = (name: string) => (e: Error) => logger.debug({ err: e.message, conn: name }, "redis error");
+  const command = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: false });
+  const producer = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1_000,
+  });
+  const subscriber = new Redis(url, { maxRetriesPerRequest: null });
+  command.on("error", quiet("command"));
+  producer.on("error", quiet("producer"));
+  subscriber.on("error", quiet("subscriber"));
+  return { command, producer, subscriber };
+}
+
+type BuiltDeps = Deps & { setReady(v: boolean): void; ir?: IncidentResponse; redis?: IncidentRedis };
+
+async function buildDeps(rt: Runtime, logger: Logger, env: NodeJS.ProcessEnv): Promise<BuiltDeps> {
   const { config } = rt;
+  const metrics = createMetrics(clusterMetricsOptions());
+  const spool = createSpool(join(config.dataDir, "spool", "incidents.jsonl"));
+  const redis = rt.redisUrl !== undefined ? openRedis(rt.redisUrl, logger) : undefined;
+  const ir = redis ? createIncidentResponse({ config, logger, metrics, redis, spool }) : undefined;
   const registry = await buildRegistry({
     configured: config.classifiers,
     modelsDir: env.PORTCULLIS_MODELS_DIR ?? "models",
     env,
+    extra: ir ? [ir.signatures] : [],
   });
-  const metrics = createMetrics();
-  const spool = createSpool(join(config.dataDir, "spool", "incidents.jsonl"));
+  const missing = unknownClassifiers(config, new Set(registry.classifiers.keys()));
+  if (missing.length > 0)
+    throw new ConfigError(`classifiers not available:\n${missing.map((m) => `  ${m}`).join("\n")}`);
+  const policies = resolvePolicies(config.policies, registry.infos);
+  ir?.attachPolicies(policies, registry.infos);
   let ready = false;
   return {
+    ...(ir && redis ? { ir, redis } : {}),
     config,
     logger,
     metrics,
-    keys: createStaticKeyStore(config.keys),
+    keys: ir?.keys ?? createStaticKeyStore(config.keys),
     router: createRouter(config),
     upstreams: createUpstreams(config, env),
-    policies: resolvePolicies(config.policies, registry.infos),
+    policies,
     classifiers: registry.classifiers,
     screener: createScreener({ classifiers: registry.classifiers, metrics }),
-    incidents: createSpoolProducer(spool, (e) => logger.error({ err: e }, "incident spool write failed")),
+    ...(redis && config.deepScan.judge
+      ? {
+          deepScan: createDeepScanSubmitter({
+            connection: redis.producer,
+            prefix: config.redis.prefix,
+            sampleRate: config.deepScan.sampleRate,
+            uncertain: config.deepScan.uncertain,
+            enqueueTimeoutMs: config.incidents.enqueueTimeoutMs,
+            metrics,
+            logger,
+          }),
+        }
+      : {}),
+    incidents:
+      ir?.producer ??
+      createSpoolProducer(spool, (e) => logger.error({ err: e }, "incident spool write failed")),
     ready: () => ready,
     setReady: (v) => {
       ready = v;
@@ -84,17 +148,61 @@ async function buildDeps(rt: Runtime, logger: Logger, env: NodeJS.ProcessEnv): P
   };
 }
 
-function listen(deps: Deps): Promise<{ server: ServerType; url: string }> {
+function listen(
+  deps: Deps,
+  extra: ((app: Hono<AppEnv>) => void)[],
+): Promise<{ server: ServerType; url: string }> {
   const { host, port } = deps.config.server;
   return new Promise((res) => {
-    const server = serve({ fetch: createApp(deps).fetch, hostname: host, port }, (info) => {
+    const server = serve({ fetch: createApp(deps, extra).fetch, hostname: host, port }, (info) => {
       res({ server, url: `http://${host}:${info.port}` });
     });
   });
 }
 
+/** Spawns the worker process over the same Redis and config, unless `--no-workers` or there is no Redis. */
+function startWorkers(
+  rt: Runtime,
+  o: { noWorkers: boolean; env: NodeJS.ProcessEnv; logger: Logger },
+): WorkerChild | undefined {
+  if (o.noWorkers || rt.redisUrl === undefined) return undefined;
+  return startWorkerChild({
+    logger: o.logger,
+    env: {
+      ...o.env,
+      REDIS_URL: rt.redisUrl,
+      PORTCULLIS_REDIS_PREFIX: rt.config.redis.prefix,
+      PORTCULLIS_DATA_DIR: rt.config.dataDir,
+      ...(rt.configPath !== undefined ? { PORTCULLIS_CONFIG: rt.configPath } : {}),
+    },
+  });
+}
+
+/** Cluster mode: this process owns Redis, the demo upstream and the incident workers, and forks the gateways. */
+function startCluster(rt: Runtime, logger: Logger, noWorkers: boolean): void {
+  const workers = startWorkers(rt, { noWorkers, env: process.env, logger });
+  const { host, port } = rt.config.server;
+  runClusterPrimary({
+    count: gatewayProcessCount(rt.config.server.workers),
+    logger,
+    dataDir: rt.config.dataDir,
+    url: `http://${host}:${port}`,
+    env: {
+      ...(rt.redisUrl !== undefined ? { REDIS_URL: rt.redisUrl } : {}),
+      ...(rt.demo ? { PORTCULLIS_DEMO_UPSTREAM_URL: rt.demo.url } : {}),
+    },
+    stopOwned: async () => {
+      await workers?.stop();
+      await rt.demo?.close();
+      await rt.redis?.stop();
+    },
+  });
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { config: { type: "string" }, "no-workers": { type: "boolean" } } });
+  const { values } = parseArgs({
+    options: { config: { type: "string" }, "no-workers": { type: "boolean" } },
+  });
   const env = process.env;
   let rt: Runtime;
   try {
@@ -106,8 +214,17 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: rt.config.log.level, base: { svc: "gateway", pid: process.pid } });
   await startRedis(rt, logger);
-  const deps = await buildDeps(rt, logger, env);
-  const { server, url } = await listen(deps);
+  if (isClusterPrimary(rt.config.server.workers))
+    return startCluster(rt, logger, values["no-workers"] === true);
+  const deps = await buildDeps(rt, logger, env).catch((e: unknown) => {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`portcullis: ${e.message}\n`);
+    process.exit(1);
+  });
+  await deps.ir?.start();
+  const { server, url } = await listen(deps, deps.ir?.registrars() ?? []);
+  const noWorkers = values["no-workers"] === true || isClusterWorker();
+  const workers = startWorkers(rt, { noWorkers, env, logger });
   deps.setReady(true);
   logger.info({ url, demoUpstream: rt.demo?.url, classifiers: [...deps.classifiers.keys()] }, "listening");
 
@@ -122,8 +239,11 @@ async function main(): Promise<void> {
     server.close(() => {
       void (async () => {
         await Promise.allSettled([...deps.upstreams.values()].map((u) => u.close()));
-        await deps.incidents.close();
-        await Promise.allSettled([...deps.classifiers.values()].map((c) => c.close?.()));
+        await workers?.stop();
+        await (deps.ir ?? deps.incidents).close();
+        await deps.deepScan?.close();
+        for (const conn of deps.redis ? Object.values<Redis>({ ...deps.redis }) : []) conn.disconnect();
+        await Promise.allSettled([...deps.classifiers.values()].map((c) => c.close?.() ?? Promise.resolve()));
         await rt.demo?.close();
         await rt.redis?.stop();
         logger.info("stopped");
@@ -137,6 +257,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`portcullis: failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.stderr.write(
+    `portcullis: failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+  );
   process.exit(1);
 });

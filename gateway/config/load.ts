@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import type { z } from "zod";
 import { configSchema, type Config } from "./schema.ts";
 
 export class ConfigError extends Error {
@@ -23,6 +23,11 @@ export const ENV_OVERRIDES: Readonly<Record<string, readonly (string | number)[]
   PORTCULLIS_LOG_LEVEL: ["log", "level"],
   PORTCULLIS_LOG_CONTENT: ["log", "content"],
   PORTCULLIS_REFUSAL_TEXT: ["refusal", "text"],
+  PORTCULLIS_ENQUEUE_TIMEOUT_MS: ["incidents", "enqueueTimeoutMs"],
+  PORTCULLIS_DEDUPE_WINDOW_SECONDS: ["incidents", "dedupeWindowSeconds"],
+  PORTCULLIS_WORKER_METRICS_PORT: ["incidents", "workerMetricsPort"],
+  PORTCULLIS_ENFORCEMENT_WEBHOOK_URL: ["enforcement", "webhookUrl"],
+  PORTCULLIS_REVIEW_LEASE_SECONDS: ["review", "leaseSeconds"],
 };
 
 function coerce(value: string): unknown {
@@ -50,6 +55,34 @@ function formatIssues(error: z.ZodError, source: string): string {
   return `invalid config (${source}):\n${lines.join("\n")}`;
 }
 
+/**
+ * Classifier names the gateway provides without config: the built-in rules, the shipped models (present when
+ * `models/<stage>/` exists) and the rapid-response signatures (present when Redis is).
+ */
+export const BUILTIN_CLASSIFIERS = [
+  "rules",
+  "prompt-model",
+  "completion-model",
+  "conversation-model",
+  "signatures",
+];
+
+/** Problems with classifier names used by policies, against the names that exist. */
+export function unknownClassifiers(config: Pick<Config, "policies">, known: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
+  for (const [name, policy] of Object.entries(config.policies)) {
+    for (const [stage, sp] of Object.entries(policy.stages)) {
+      sp?.cascade?.forEach((tier, t) =>
+        tier.forEach((c, j) => {
+          if (!known.has(c))
+            problems.push(`policies.${name}.stages.${stage}.cascade.${t}.${j}: unknown classifier "${c}"`);
+        }),
+      );
+    }
+  }
+  return problems;
+}
+
 function checkReferences(config: Config): string[] {
   const problems: string[] = [];
   config.routes.forEach((r, i) => {
@@ -59,17 +92,9 @@ function checkReferences(config: Config): string[] {
   config.keys.forEach((k, i) => {
     if (!config.policies[k.policy]) problems.push(`keys.${i}.policy: unknown policy "${k.policy}"`);
   });
-  for (const [name, policy] of Object.entries(config.policies)) {
-    for (const [stage, sp] of Object.entries(policy.stages)) {
-      sp?.cascade?.forEach((tier, t) =>
-        tier.forEach((c, j) => {
-          if (!config.classifiers[c]) {
-            problems.push(`policies.${name}.stages.${stage}.cascade.${t}.${j}: unknown classifier "${c}"`);
-          }
-        }),
-      );
-    }
-  }
+  problems.push(
+    ...unknownClassifiers(config, new Set([...BUILTIN_CLASSIFIERS, ...Object.keys(config.classifiers)])),
+  );
   const ids = new Set<string>();
   config.keys.forEach((k, i) => {
     if (ids.has(k.id)) problems.push(`keys.${i}.id: duplicate key id "${k.id}"`);

@@ -132,6 +132,96 @@ export const policySchema = z.object({
 });
 export type PolicyConfig = z.infer<typeof policySchema>;
 
+/** Incident pipeline (DESIGN section 6): producer deadline, spool drain, intake redaction/dedupe/retention. */
+const incidentsSchema = z
+  .object({
+    /** Deadline for one BullMQ `add()` before the event goes to the spool. @defaultValue 250 */
+    enqueueTimeoutMs: z.number().int().positive().default(250),
+    /** How often the drainer looks for spooled events to replay. @defaultValue 1000 */
+    drainIntervalMs: z.number().int().positive().default(1_000),
+    /** Same key + same conversation within this window is filed once for review. @defaultValue 600 */
+    dedupeWindowSeconds: z.number().int().positive().default(600),
+    /** Stored incidents (and their review state) expire after this many days. @defaultValue 30 */
+    retentionDays: z.number().positive().default(30),
+    redact: z
+      .object({
+        /** Redact e-mail addresses. @defaultValue true */
+        emails: z.boolean().default(true),
+        /** Redact payment card numbers (13-19 digits passing the Luhn check). @defaultValue true */
+        cards: z.boolean().default(true),
+        /** Redact phone numbers. @defaultValue true */
+        phones: z.boolean().default(true),
+        /** Extra regexes (JavaScript syntax, applied with `gu`), replaced by `[REDACTED]`. @defaultValue [] */
+        patterns: z.array(z.string()).default([]),
+      })
+      .prefault({}),
+    /** Port of the worker process's `/metrics` (0 = any free port). @defaultValue 9788 */
+    workerMetricsPort: z.number().int().min(0).max(65535).default(9_788),
+  })
+  .prefault({});
+
+/** Strikes against keys, decaying over time; thresholds throttle then suspend (DESIGN section 6). */
+const enforcementSchema = z
+  .object({
+    /** Strike weight per blocked request and per reviewer-confirmed violation. @defaultValue {block: 1, violation: 3} */
+    weights: z
+      .object({ block: z.number().nonnegative().default(1), violation: z.number().nonnegative().default(3) })
+      .prefault({}),
+    /** Decayed strike totals that throttle (429) and suspend (403) a key. @defaultValue {throttle: 3, suspend: 6} */
+    thresholds: z
+      .object({ throttle: z.number().positive().default(3), suspend: z.number().positive().default(6) })
+      .prefault({}),
+    /** Half-life of a strike, in hours. @defaultValue 24 */
+    decayHours: z.number().positive().default(24),
+    /** How long a throttle lasts before it lapses. @defaultValue 300 */
+    throttleSeconds: z.number().int().positive().default(300),
+    /** URL POSTed a JSON notice when a key is suspended; unset = no webhook. */
+    webhookUrl: z.url().optional(),
+  })
+  .prefault({});
+
+const reviewTokenSchema = z.object({
+  /** Who holds the token (recorded as the actor in the audit log). */
+  id: z.string().min(1),
+  /** Hex SHA-256 of the bearer token. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex characters"),
+  /** `admin` may also use the review API. */
+  role: z.enum(["reviewer", "admin"]),
+  /** ISO time after which the token no longer works; unset = no expiry. */
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type ReviewTokenConfig = z.infer<typeof reviewTokenSchema>;
+
+/** Review API, console and admin API access. */
+const reviewSchema = z
+  .object({
+    /** Bearer tokens for `/review` and `/admin`. @defaultValue [] (the embedded default adds demo tokens) */
+    tokens: z.array(reviewTokenSchema).default([]),
+    /** How long a claim holds an incident before it returns to its queue. @defaultValue 300 */
+    leaseSeconds: z.number().int().positive().default(300),
+  })
+  .prefault({});
+
+/** Asynchronous deep scan with the judge: a sample of all traffic plus every uncertain decision. */
+const deepScanSchema = z
+  .object({
+    /** Fraction of requests queued for the judge. @defaultValue 0 */
+    sampleRate: z.number().min(0).max(1).default(0),
+    /** Queue every request whose screening had a score in the uncertain band. @defaultValue true */
+    uncertain: z.boolean().default(true),
+    /** The judge endpoint (OpenAI-compatible); unset = deep scan off. */
+    judge: z
+      .object({
+        baseUrl: z.url(),
+        model: z.string(),
+        apiKeyEnv: z.string().optional(),
+        /** @defaultValue 10000 */
+        timeoutMs: z.number().int().positive().default(10_000),
+      })
+      .optional(),
+  })
+  .prefault({});
+
 export const configSchema = z.object({
   server: z
     .object({
@@ -176,6 +266,10 @@ export const configSchema = z.object({
   keys: z.array(keySchema).default([]),
   classifiers: z.record(z.string(), classifierSchema).default({}),
   policies: z.record(z.string(), policySchema),
+  incidents: incidentsSchema,
+  enforcement: enforcementSchema,
+  review: reviewSchema,
+  deepScan: deepScanSchema,
 });
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

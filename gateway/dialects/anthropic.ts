@@ -104,7 +104,7 @@ function createRenderer(opts: { model: string; fallbackId: string }): StreamRend
     let v = parsed.get(ev);
     if (v === undefined) {
       const raw: unknown = JSON.parse(ev.data);
-      v = typeof raw === "object" && raw !== null ? (raw as StreamEventShape) : {};
+      v = typeof raw === "object" && raw !== null ? raw : {};
       parsed.set(ev, v);
     }
     return v;

@@ -10,6 +10,7 @@ import {
   type RefusalOptions,
   type StreamRenderer,
 } from "./types.ts";
+import { readChunk, type OpenAiChunk } from "./openai-chunk.ts";
 import { zodMessage } from "./zod-message.ts";
 
 const textPart = z.looseObject({
@@ -70,29 +71,6 @@ const choiceSchema = z.looseObject({
 });
 const responseSchema = z.looseObject({ choices: z.array(choiceSchema).default([]) });
 
-const chunkSchema = z.looseObject({
-  id: z.string().optional(),
-  created: z.number().optional(),
-  model: z.string().optional(),
-  choices: z
-    .array(
-      z.looseObject({
-        delta: z
-          .looseObject({
-            content: z.string().nullish(),
-            refusal: z.string().nullish(),
-            tool_calls: z
-              .array(
-                z.looseObject({ function: z.looseObject({ arguments: z.string().optional() }).optional() }),
-              )
-              .optional(),
-          })
-          .optional(),
-      }),
-    )
-    .optional(),
-});
-
 function errorType(code: ErrorCode, status: number): string {
   if (status === 401) return "authentication_error";
   if (status === 403) return "permission_error";
@@ -106,14 +84,10 @@ function createRenderer(opts: { model: string; fallbackId: string }): StreamRend
   let id = opts.fallbackId;
   let created = Math.floor(Date.now() / 1000);
   let model = opts.model;
-  const parsed = new WeakMap<SseEvent, z.infer<typeof chunkSchema> | null>();
-  const chunkOf = (ev: SseEvent): z.infer<typeof chunkSchema> | null => {
+  const parsed = new WeakMap<SseEvent, OpenAiChunk | null>();
+  const chunkOf = (ev: SseEvent): OpenAiChunk | null => {
     if (parsed.has(ev)) return parsed.get(ev) ?? null;
-    let value: z.infer<typeof chunkSchema> | null = null;
-    if (ev.data !== "[DONE]") {
-      const r = chunkSchema.safeParse(JSON.parse(ev.data));
-      value = r.success ? r.data : null;
-    }
+    const value = ev.data === "[DONE]" ? null : readChunk(JSON.parse(ev.data));
     parsed.set(ev, value);
     return value;
   };

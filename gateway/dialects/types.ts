@@ -1,4 +1,5 @@
 /** The dialect contract: each client wire format converts requests to one `Conversation` and renders replies. */
+import { randomBytes } from "node:crypto";
 import type { Turn } from "../../classifiers/types.ts";
 import type { Dialect } from "../config/schema.ts";
 import type { ErrorCode } from "../errors.ts";
@@ -51,6 +52,15 @@ export interface DialectAdapter {
   refusalSse(opts: RefusalOptions): string;
   errorBody(code: ErrorCode, status: number, message: string): unknown;
   createStreamRenderer(opts: { model: string; fallbackId: string }): StreamRenderer;
+}
+
+/**
+ * An ordinary-looking response id for a refusal (`chatcmpl-…` / `msg_…`): it must not reveal that the gateway,
+ * rather than the model, answered.
+ */
+export function refusalId(dialect: DialectAdapter["name"]): string {
+  const hex = randomBytes(12).toString("hex");
+  return dialect === "openai" ? `chatcmpl-${hex}` : `msg_${hex}`;
 }
 
 /** Joins text parts, skipping empties. */

@@ -34,7 +34,10 @@ export function freePort(): Promise<number> {
 function waitForReady(child: ChildProcess, port: number): Promise<void> {
   return new Promise((res, rej) => {
     let out = "";
-    const timer = setTimeout(() => rej(new Error(`redis-server did not start on port ${port}: ${out.slice(-500)}`)), 10_000);
+    const timer = setTimeout(
+      () => rej(new Error(`redis-server did not start on port ${port}: ${out.slice(-500)}`)),
+      10_000,
+    );
     child.stdout?.on("data", (d: Buffer) => {
       out += d.toString();
       if (out.includes("Ready to accept connections")) {

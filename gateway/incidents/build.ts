@@ -38,7 +38,9 @@ export function buildIncident(
 ): IncidentEvent {
   const action = stages.reduce<Action>((a, s) => worst(a, s.action), "allow");
   const categories = [
-    ...new Set(stages.flatMap((s) => s.fired.map((f) => f.key as string)).filter((k) => HARM.has(k) || k === "attack")),
+    ...new Set(
+      stages.flatMap((s) => s.fired.map((f) => f.key as string)).filter((k) => HARM.has(k) || k === "attack"),
+    ),
   ];
   return {
     id: incidentId(ctx.requestId, phase),

@@ -25,7 +25,10 @@ export function hashKey(key: string): string {
 /** A key store over the config's keys. */
 export function createStaticKeyStore(keys: readonly KeyConfig[]): KeyStore {
   const byHash = new Map<string, KeyRecord>(
-    keys.map((k) => [k.sha256, { id: k.id, tenant: k.tenant, policy: k.policy, scopes: k.scopes, status: k.status }]),
+    keys.map((k) => [
+      k.sha256,
+      { id: k.id, tenant: k.tenant, policy: k.policy, scopes: k.scopes, status: k.status },
+    ]),
   );
   return { lookup: (presented) => byHash.get(hashKey(presented)) };
 }

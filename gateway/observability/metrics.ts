@@ -8,8 +8,9 @@ const FAST_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0
 const SLOW_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /** Creates the gateway's metrics on a fresh registry. */
-export function createMetrics(opts: { collectDefaults?: boolean } = {}) {
-  const registry = new Registry();
+export function createMetrics(opts: { collectDefaults?: boolean; registry?: Registry } = {}) {
+  // A cluster worker passes a registry whose `metrics()` answers for the whole cluster (gateway/cluster.ts).
+  const registry = opts.registry ?? new Registry();
   if (opts.collectDefaults !== false) collectDefaultMetrics({ register: registry, prefix: "portcullis_" });
   const r = [registry];
   return {
@@ -77,6 +78,11 @@ export function createMetrics(opts: { collectDefaults?: boolean } = {}) {
       buckets: FAST_BUCKETS,
       registers: r,
     }),
+    streamEvents: new Counter({
+      name: "portcullis_stream_events_total",
+      help: "Upstream SSE events seen by the completion guard (per-chunk screening cost = screen seconds / events)",
+      registers: r,
+    }),
     upstreamSeconds: new Histogram({
       name: "portcullis_upstream_duration_seconds",
       help: "Upstream time to response headers",
@@ -86,7 +92,7 @@ export function createMetrics(opts: { collectDefaults?: boolean } = {}) {
     }),
     upstreamTtft: new Histogram({
       name: "portcullis_upstream_ttft_seconds",
-      help: "Upstream time to first streamed text",
+      help: "Upstream time to the first streamed body bytes (time to first token, seen from the gateway)",
       labelNames: ["upstream"] as const,
       buckets: SLOW_BUCKETS,
       registers: r,
@@ -106,6 +112,18 @@ export function createMetrics(opts: { collectDefaults?: boolean } = {}) {
     enqueueFailures: new Counter({
       name: "portcullis_enqueue_failures_total",
       help: "Incident events that could not be queued and went to the spool",
+      registers: r,
+    }),
+    deepScanQueued: new Counter({
+      name: "portcullis_deep_scan_queued_total",
+      help: "Requests queued for the asynchronous deep scan, by reason (sample, uncertain)",
+      labelNames: ["reason"] as const,
+      registers: r,
+    }),
+    deepScanDropped: new Counter({
+      name: "portcullis_deep_scan_dropped_total",
+      help: "Deep-scan samples not queued (Redis offline, timeout, error)",
+      labelNames: ["reason"] as const,
       registers: r,
     }),
     spoolDepth: new Gauge({

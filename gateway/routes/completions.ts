@@ -7,7 +7,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { StageRecord } from "../../contracts/incident.ts";
 import { anthropicDialect } from "../dialects/anthropic.ts";
 import { openaiDialect } from "../dialects/openai.ts";
-import type { DialectAdapter } from "../dialects/types.ts";
+import { refusalId, type DialectAdapter } from "../dialects/types.ts";
 import type { AppEnv } from "../env.ts";
 import { GatewayError } from "../errors.ts";
 import { buildIncident, needsIncident } from "../incidents/build.ts";
@@ -32,10 +32,18 @@ function refuse(x: Exchange, stages: StageRecord[]): Response {
   publishIncident(c, event);
   const headers: Record<string, string> = {};
   if (deps.config.server.incidentHeader) headers["x-portcullis-incident"] = event.id;
-  const opts = { model: request.model, text: deps.config.refusal.text, id: `${dialect.name === "openai" ? "chatcmpl" : "msg"}_${event.id}` };
+  const opts = {
+    model: request.model,
+    text: deps.config.refusal.text,
+    id: refusalId(dialect.name),
+  };
   deps.metrics.requests.inc({ route: dialect.name, dialect: dialect.name, decision: "block", status: "2xx" });
   if (request.stream) {
-    return c.body(dialect.refusalSse(opts), 200, { ...headers, "content-type": "text/event-stream", "cache-control": "no-cache" });
+    return c.body(dialect.refusalSse(opts), 200, {
+      ...headers,
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+    });
   }
   return c.json(dialect.refusalJson(opts), 200, headers);
 }
@@ -46,10 +54,17 @@ function createHandler(dialect: DialectAdapter) {
     const rawBody = await c.req.text();
     const request = dialect.parseRequest(parseJson(rawBody));
     const route = deps.router.match(request.model, dialect.name);
-    if (!route) throw new GatewayError("unknown_model", `model "${request.model}" is not served by this gateway`);
+    if (!route)
+      throw new GatewayError("unknown_model", `model "${request.model}" is not served by this gateway`);
     const key = c.var.key;
     const policy = deps.policies.get(key.policy);
     if (!policy) throw new GatewayError("internal", `policy "${key.policy}" is not loaded`);
+    if (route.asl > policy.asl) {
+      throw new GatewayError(
+        "forbidden",
+        `model "${request.model}" requires an ASL-${route.asl} policy; this key's policy "${policy.name}" is ASL-${policy.asl}`,
+      );
+    }
     const userId = c.req.header("x-portcullis-user") ?? c.req.header("x-user-id");
     const x: Exchange = {
       c,
@@ -71,10 +86,18 @@ function createHandler(dialect: DialectAdapter) {
         ...(userId !== undefined ? { userId: userId.slice(0, 128) } : {}),
       },
     };
+    if (deps.config.log.content)
+      c.var.log.debug({ prompt: request.conversation.prompt }, "prompt (log.content on)");
     const screening = await screenRequest(deps, policy, request.conversation, x.signal);
     if (screening.action === "block") return refuse(x, screening.stages);
-    const flagged = needsIncident(screening.stages) ? buildIncident(x.incident, "request", screening.stages) : undefined;
+    const flagged = needsIncident(screening.stages)
+      ? buildIncident(x.incident, "request", screening.stages)
+      : undefined;
     if (flagged) publishIncident(c, flagged);
+    deps.deepScan?.submit(
+      screening.uncertain,
+      () => flagged ?? buildIncident(x.incident, "request", screening.stages),
+    );
     if (flagged && deps.config.server.incidentHeader) c.header("x-portcullis-incident", flagged.id);
     return request.stream ? forwardStream(x, policy) : forwardJson(x, policy);
   };

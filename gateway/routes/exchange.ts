@@ -23,4 +23,3 @@ export function publishIncident(c: Context<AppEnv>, event: IncidentEvent): void 
   c.var.deps.metrics.incidents.inc({ action: event.action });
   void c.var.deps.incidents.publish(event);
 }
-

@@ -1,5 +1,6 @@
 /** Forwards a non-streaming request, screens the completion together with its prompt, and passes or refuses. */
 import type { ResolvedPolicy } from "../screening/policy.ts";
+import { refusalId } from "../dialects/types.ts";
 import { GatewayError } from "../errors.ts";
 import { buildIncident, needsIncident } from "../incidents/build.ts";
 import { upstreamStatusError } from "../upstream/upstreams.ts";
@@ -35,7 +36,10 @@ export async function forwardJson(x: Exchange, policy: ResolvedPolicy): Promise<
     body = JSON.parse(text) as unknown;
   } catch {
     deps.metrics.upstreamErrors.inc({ upstream: upstream.name, kind: "body" });
-    throw new GatewayError("upstream_bad_response", `upstream ${upstream.name} returned a body that is not JSON`);
+    throw new GatewayError(
+      "upstream_bad_response",
+      `upstream ${upstream.name} returned a body that is not JSON`,
+    );
   }
   const sp = policy.stages.completion;
   if (sp.enabled && sp.cascade.length > 0) {
@@ -48,12 +52,20 @@ export async function forwardJson(x: Exchange, policy: ResolvedPolicy): Promise<
     );
     countDecisions(deps, [stage]);
     if (needsIncident([stage])) {
-      const event = buildIncident(x.incident, "completion", [stage], { excerpt: completion.slice(0, 16_384), streamed: false });
+      const event = buildIncident(x.incident, "completion", [stage], {
+        excerpt: completion.slice(0, 16_384),
+        streamed: false,
+      });
       publishIncident(c, event);
       if (deps.config.server.incidentHeader) c.header("x-portcullis-incident", event.id);
       if (stage.action === "block") {
-        deps.metrics.requests.inc({ route: dialect.name, dialect: dialect.name, decision: "block", status: "2xx" });
-        const id = `${dialect.name === "openai" ? "chatcmpl" : "msg"}_${event.id}`;
+        deps.metrics.requests.inc({
+          route: dialect.name,
+          dialect: dialect.name,
+          decision: "block",
+          status: "2xx",
+        });
+        const id = refusalId(dialect.name);
         return c.json(dialect.refusalJson({ model: request.model, text: deps.config.refusal.text, id }), 200);
       }
     }

@@ -3,13 +3,12 @@
  * TransformStreams. Cancellation both ways: the client leaving cancels the pipeline, which aborts the upstream; a
  * block aborts the upstream and ends the client stream as a refusal.
  */
-import type { Readable } from "node:stream";
 import { GatewayError } from "../errors.ts";
 import { buildIncident, needsIncident } from "../incidents/build.ts";
 import type { ResolvedPolicy } from "../screening/policy.ts";
 import { createStreamGuard, type StreamSummary } from "../stream/guard.ts";
 import { streamScorerFor } from "../stream/scorers.ts";
-import { createSseParser } from "../stream/sse-parser.ts";
+import { createSseBatchParser, createUtf8Encoder } from "../stream/sse-parser.ts";
 import { upstreamBodyStream, upstreamStatusError } from "../upstream/upstreams.ts";
 import { publishIncident, type Exchange } from "./exchange.ts";
 import { countDecisions } from "./screen-request.ts";
@@ -68,10 +67,15 @@ export async function forwardStream(x: Exchange, policy: ResolvedPolicy): Promis
   }
   if (!res.contentType.includes("text/event-stream")) {
     res.body.destroy();
-    throw new GatewayError("upstream_bad_response", `upstream ${upstream.name} did not answer with an event stream`);
+    throw new GatewayError(
+      "upstream_bad_response",
+      `upstream ${upstream.name} did not answer with an event stream`,
+    );
   }
-  const bytes = upstreamBodyStream(res.body as unknown as Readable, {
+  const bytes = upstreamBodyStream(res.body, {
     abort: () => abort.abort(),
+    onFirstChunk: () =>
+      deps.metrics.upstreamTtft.observe({ upstream: upstream.name }, (performance.now() - t0) / 1000),
     onError: (e) => c.var.log.warn({ err: e, upstream: upstream.name }, "upstream stream read failed"),
   });
   const sp = policy.stages.completion;
@@ -91,6 +95,6 @@ export async function forwardStream(x: Exchange, policy: ResolvedPolicy): Promis
       recordStreamEnd(x, summary, upstream.name);
     },
   });
-  const out = bytes.pipeThrough(createSseParser()).pipeThrough(guard).pipeThrough(new TextEncoderStream());
+  const out = bytes.pipeThrough(createSseBatchParser()).pipeThrough(guard).pipeThrough(createUtf8Encoder());
   return c.body(out, 200, SSE_HEADERS);
 }

@@ -6,6 +6,8 @@ import { buildPreset, type ClassifierInfo } from "./presets.ts";
 export interface ResolvedPolicy {
   readonly name: string;
   readonly version: string;
+  /** ASL level of the preset; a route at a higher level refuses keys with this policy. */
+  readonly asl: 2 | 3;
   readonly stages: Readonly<Record<Stage, StagePolicy>>;
   readonly stream: StreamPolicy;
 }
@@ -31,7 +33,13 @@ export function resolvePolicies(
       const o = defined<StagePolicy>(p.stages[s]);
       stages[s] = { ...base, ...o, thresholds: { ...base.thresholds, ...o.thresholds } };
     }
-    out.set(name, { name, version: p.version, stages, stream: { ...preset.stream, ...defined<StreamPolicy>(p.stream) } });
+    out.set(name, {
+      name,
+      version: p.version,
+      asl: p.preset === "asl3" ? 3 : 2,
+      stages,
+      stream: { ...preset.stream, ...defined<StreamPolicy>(p.stream) },
+    });
   }
   return out;
 }

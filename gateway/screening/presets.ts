@@ -34,23 +34,36 @@ const SEVERE: readonly ScoreKey[] = ["cbrn", "child_safety"];
 
 function cascadeFor(stage: Stage, infos: readonly ClassifierInfo[]): string[][] {
   const first = infos
-    .filter((i) => i.kind === "rules" || (i.kind === "signatures" && stage !== "completion") || i.stage === stage)
+    .filter(
+      (i) => i.kind === "rules" || (i.kind === "signatures" && stage !== "completion") || i.stage === stage,
+    )
     .map((i) => i.name);
   const judges = infos.filter((i) => i.kind === "judge").map((i) => i.name);
   return [first, judges].filter((t) => t.length > 0);
 }
 
-function thresholdsFor(stage: Stage, infos: readonly ClassifierInfo[], strict: boolean): StagePolicy["thresholds"] {
+function thresholdsFor(
+  stage: Stage,
+  infos: readonly ClassifierInfo[],
+  strict: boolean,
+): StagePolicy["thresholds"] {
   const model = infos.find((i) => i.stage === stage && i.thresholds !== undefined);
   if (!model?.thresholds) {
     if (strict) return RULES_ONLY;
-    return { harmful: { flag: 0.5 }, attack: { flag: 0.5 }, cbrn: { block: 0.5 }, child_safety: { block: 0.5 } };
+    return {
+      harmful: { flag: 0.5 },
+      attack: { flag: 0.5 },
+      cbrn: { block: 0.5 },
+      child_safety: { block: 0.5 },
+    };
   }
   const out: StagePolicy["thresholds"] = {};
   for (const [key, t] of Object.entries(model.thresholds) as [ScoreKey, { flag: number; block: number }][]) {
     if (SEVERE.includes(key)) {
       // Severe categories block at the (lower) flag threshold: a false positive costs less than a miss.
-      out[key] = strict ? { block: Math.min(t.flag, RULES_ONLY[key]?.block ?? 1) } : { flag: t.flag, block: t.block };
+      out[key] = strict
+        ? { block: Math.min(t.flag, RULES_ONLY[key]?.block ?? 1) }
+        : { flag: t.flag, block: t.block };
     } else if (key === "harmful" || key === "attack") {
       out[key] = strict ? { flag: t.flag, block: t.block } : { flag: t.flag };
     } else {
@@ -60,7 +73,11 @@ function thresholdsFor(stage: Stage, infos: readonly ClassifierInfo[], strict: b
   return out;
 }
 
-function stage(stageName: Stage, infos: readonly ClassifierInfo[], o: { strict: boolean; enabled: boolean }): StagePolicy {
+function stage(
+  stageName: Stage,
+  infos: readonly ClassifierInfo[],
+  o: { strict: boolean; enabled: boolean },
+): StagePolicy {
   return {
     enabled: o.enabled,
     cascade: cascadeFor(stageName, infos),

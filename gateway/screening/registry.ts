@@ -22,9 +22,15 @@ export interface RegistryOptions {
   /** Where the shipped models live; `<modelsDir>/<stage>/manifest.json`. Unset = no built-in models. */
   modelsDir?: string;
   env: NodeJS.ProcessEnv;
+  /** Classifiers built elsewhere (e.g. the Redis-synced signatures classifier), registered first. @defaultValue [] */
+  extra?: readonly { readonly classifier: Classifier; readonly info: ClassifierInfo }[];
 }
 
-async function create(name: string, c: ClassifierConfig, env: NodeJS.ProcessEnv): Promise<[Classifier, ClassifierInfo]> {
+async function create(
+  name: string,
+  c: ClassifierConfig,
+  env: NodeJS.ProcessEnv,
+): Promise<[Classifier, ClassifierInfo]> {
   switch (c.kind) {
     case "rules":
       return [createRulesClassifier({ name, rules: c.rules }), { name, kind: "rules" }];
@@ -49,8 +55,14 @@ async function create(name: string, c: ClassifierConfig, env: NodeJS.ProcessEnv)
 
 /** Loads every classifier once (models are read and their sessions created here, at boot). */
 export async function buildRegistry(opts: RegistryOptions): Promise<Registry> {
-  const classifiers = new Map<string, Classifier>([["rules", createRulesClassifier({ rules: DEFAULT_RULES })]]);
+  const classifiers = new Map<string, Classifier>([
+    ["rules", createRulesClassifier({ rules: DEFAULT_RULES })],
+  ]);
   const infos: ClassifierInfo[] = [{ name: "rules", kind: "rules" }];
+  for (const { classifier, info } of opts.extra ?? []) {
+    classifiers.set(info.name, classifier);
+    infos.push(info);
+  }
   const all: Record<string, ClassifierConfig> = {};
   if (opts.modelsDir !== undefined) {
     for (const stage of STAGES) {

@@ -7,12 +7,18 @@ import type { Classifier, ClassifierInput, Scores, Stage } from "../../classifie
 import type { Action, StageRecord } from "../../contracts/incident.ts";
 import type { StagePolicy } from "../config/schema.ts";
 import type { Metrics } from "../observability/metrics.ts";
+import { deadlineSignal } from "./deadline.ts";
 import { decide, isUncertain, maxScores } from "./decide.ts";
 
 export type StageOutcome = StageRecord;
 
 export interface Screener {
-  runStage(stage: Stage, policy: StagePolicy, input: ClassifierInput, signal: AbortSignal): Promise<StageOutcome>;
+  runStage(
+    stage: Stage,
+    policy: StagePolicy,
+    input: ClassifierInput,
+    signal: AbortSignal,
+  ): Promise<StageOutcome>;
   /** The classifiers of the stage's first tier, for the stream guard. */
   firstTier(policy: StagePolicy): Classifier[];
 }
@@ -33,7 +39,12 @@ function abortPromise(signal: AbortSignal): Promise<"aborted"> {
 
 /** Creates the stage runner. */
 export function createScreener({ classifiers, metrics }: ScreenerOptions): Screener {
-  async function runOne(c: Classifier, stage: Stage, input: ClassifierInput, signal: AbortSignal): Promise<Run> {
+  async function runOne(
+    c: Classifier,
+    stage: Stage,
+    input: ClassifierInput,
+    signal: AbortSignal,
+  ): Promise<Run> {
     const t0 = performance.now();
     // Race the deadline so a classifier that ignores its signal still cannot hold the stage.
     const r = await Promise.race([c.classify(input, signal), abortPromise(signal)]);
@@ -65,7 +76,7 @@ export function createScreener({ classifiers, metrics }: ScreenerOptions): Scree
     parent: AbortSignal,
   ): Promise<StageOutcome> {
     const t0 = performance.now();
-    const deadline = AbortSignal.timeout(policy.deadlineMs);
+    const deadline = deadlineSignal(policy.deadlineMs);
     const signal = AbortSignal.any([parent, deadline]);
     const runs: Run[] = [];
     let scores: Scores = {};

@@ -9,6 +9,7 @@ import type { Action } from "../../contracts/incident.ts";
 import type { StagePolicy, StreamPolicy } from "../config/schema.ts";
 import type { StreamRenderer } from "../dialects/types.ts";
 import type { Metrics } from "../observability/metrics.ts";
+import { deadlineSignal } from "../screening/deadline.ts";
 import { decide, maxScores, worst, type Fired } from "../screening/decide.ts";
 import type { SseEvent } from "./sse-parser.ts";
 
@@ -43,13 +44,20 @@ export interface StreamGuardOptions {
   excerptChars?: number;
 }
 
+/** The guard takes single events or batches of events (see `createSseBatchParser`). */
+export type GuardInput = SseEvent | readonly SseEvent[];
+
+function isBatch(input: GuardInput): input is readonly SseEvent[] {
+  return Array.isArray(input);
+}
+
 interface Held {
   readonly ev: SseEvent;
   readonly text: string;
 }
 
 /** Creates the guard for one stream. */
-export function createStreamGuard(opts: StreamGuardOptions): TransformStream<SseEvent, string> {
+export function createStreamGuard(opts: StreamGuardOptions): TransformStream<GuardInput, string> {
   const { renderer, stage, stream, metrics } = opts;
   const every = Math.min(stream.scoreEveryChars, stream.holdBackChars);
   const holdBack = stream.mode === "hold-back";
@@ -58,6 +66,7 @@ export function createStreamGuard(opts: StreamGuardOptions): TransformStream<Sse
   let unscored = "";
   let excerpt = "";
   let released = 0;
+  let events = 0;
   let action: Action = "allow";
   let fired: Fired[] = [];
   const running: Scores = {};
@@ -72,16 +81,28 @@ export function createStreamGuard(opts: StreamGuardOptions): TransformStream<Sse
     if (ended) return;
     ended = true;
     if (timer) clearTimeout(timer);
-    opts.onEnd({ action, fired, scores: running, ...(failMode ? { failMode } : {}), excerpt, released, ...extra });
+    metrics.streamEvents.inc(events);
+    opts.onEnd({
+      action,
+      fired,
+      scores: running,
+      ...(failMode ? { failMode } : {}),
+      excerpt,
+      released,
+      ...extra,
+    });
   }
 
+  /** Releases every held event as one chunk: one write to the client per screening point, not one per event. */
   function release(): void {
-    if (!out) return;
+    if (!out || held.length === 0) return;
+    let text = "";
     for (const h of held) {
-      out.enqueue(renderer.render(h.ev));
+      text += renderer.render(h.ev);
       released += h.text.length;
     }
     held = [];
+    out.enqueue(text);
   }
 
   async function score(): Promise<void> {
@@ -90,7 +111,7 @@ export function createStreamGuard(opts: StreamGuardOptions): TransformStream<Sse
     unscored = "";
     metrics.heldBackChars.observe(holdBack ? delta.length : 0);
     const t0 = performance.now();
-    const signal = AbortSignal.timeout(stage.deadlineMs);
+    const signal = deadlineSignal(stage.deadlineMs);
     const results = await Promise.all(opts.scorers.map((s) => s.update(delta, signal)));
     metrics.streamScreenSeconds.observe((performance.now() - t0) / 1000);
     let failed = false;
@@ -137,6 +158,7 @@ export function createStreamGuard(opts: StreamGuardOptions): TransformStream<Sse
 
   async function onEvent(ev: SseEvent): Promise<void> {
     if (stopped) return;
+    events++;
     let text: string;
     try {
       text = renderer.textOf(ev);
@@ -180,12 +202,20 @@ export function createStreamGuard(opts: StreamGuardOptions): TransformStream<Sse
     out?.terminate();
   }
 
-  return new TransformStream<SseEvent, string>({
+  /** A batch (all events of one network chunk) costs one stream hand-off instead of one per event. */
+  async function onBatch(evs: readonly SseEvent[]): Promise<void> {
+    for (const ev of evs) {
+      if (stopped) return;
+      await onEvent(ev);
+    }
+  }
+
+  return new TransformStream<GuardInput, string>({
     start(controller) {
       out = controller;
     },
-    transform(ev) {
-      chain = chain.then(() => onEvent(ev));
+    transform(input) {
+      chain = chain.then(() => (isBatch(input) ? onBatch(input) : onEvent(input)));
       return chain;
     },
     async flush() {

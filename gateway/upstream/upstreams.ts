@@ -3,7 +3,7 @@
  * never forwarded), an allow-list of forwarded headers (so hop-by-hop and client auth headers never pass), and
  * undici failures mapped to gateway errors.
  */
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { Pool, errors as undiciErrors, type Dispatcher } from "undici";
 import type { Config, Dialect, UpstreamConfig } from "../config/schema.ts";
 import { GatewayError } from "../errors.ts";
@@ -89,7 +89,11 @@ function createUpstream(name: string, config: UpstreamConfig, env: NodeJS.Proces
           signal: req.signal,
         });
         const ct = res.headers["content-type"];
-        return { status: res.statusCode, contentType: (Array.isArray(ct) ? ct[0] : ct) ?? "", body: res.body };
+        return {
+          status: res.statusCode,
+          contentType: (Array.isArray(ct) ? ct[0] : ct) ?? "",
+          body: res.body,
+        };
       } catch (e: unknown) {
         return mapUpstreamFailure(name, e, req.signal);
       }
@@ -99,7 +103,10 @@ function createUpstream(name: string, config: UpstreamConfig, env: NodeJS.Proces
 }
 
 /** Creates every configured upstream. */
-export function createUpstreams(config: Pick<Config, "upstreams">, env: NodeJS.ProcessEnv): Map<string, Upstream> {
+export function createUpstreams(
+  config: Pick<Config, "upstreams">,
+  env: NodeJS.ProcessEnv,
+): Map<string, Upstream> {
   return new Map(Object.entries(config.upstreams).map(([name, c]) => [name, createUpstream(name, c, env)]));
 }
 
@@ -110,16 +117,23 @@ export function createUpstreams(config: Pick<Config, "upstreams">, env: NodeJS.P
  */
 export function upstreamBodyStream(
   body: Readable,
-  opts: { abort: () => void; onError: (e: unknown) => void },
+  opts: { abort: () => void; onError: (e: unknown) => void; onFirstChunk?: () => void },
 ): ReadableStream<Uint8Array> {
-  const it = body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  let first = opts.onFirstChunk;
+  const it: AsyncIterator<Uint8Array> = body[Symbol.asyncIterator]();
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         try {
-          const { value, done } = await it.next();
-          if (done) controller.close();
-          else controller.enqueue(value);
+          const r = await it.next();
+          if (r.done === true) controller.close();
+          else {
+            if (first) {
+              first();
+              first = undefined;
+            }
+            controller.enqueue(r.value);
+          }
         } catch (e: unknown) {
           opts.onError(e);
           controller.close();

@@ -16,7 +16,9 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (!redisServerAvailable()) {
-    throw new Error("redis-server is not installed: the tests need a real Redis (apt-get install -y redis-server)");
+    throw new Error(
+      "redis-server is not installed: the tests need a real Redis (apt-get install -y redis-server)",
+    );
   }
   const dir = mkdtempSync(join(tmpdir(), "portcullis-test-redis-"));
   const redis = await startRedisChild({ dataDir: dir, persist: false });

@@ -21,9 +21,17 @@ export interface RunningProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-function waitForLine(child: ChildProcess, pattern: RegExp, what: string, getOut: () => string): Promise<string> {
+function waitForLine(
+  child: ChildProcess,
+  pattern: RegExp,
+  what: string,
+  getOut: () => string,
+): Promise<string> {
   return new Promise((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`${what} did not start:\n${getOut().slice(-3000)}`)), 45_000);
+    const timer = setTimeout(
+      () => rej(new Error(`${what} did not start:\n${getOut().slice(-3000)}`)),
+      45_000,
+    );
     const onData = (): void => {
       const m = pattern.exec(getOut());
       if (m?.[1]) {
@@ -62,7 +70,9 @@ function stopper(child: ChildProcess) {
 
 /** Starts the mock upstream as its own process. */
 export async function startMockUpstreamProcess(args: string[] = []): Promise<RunningProcess> {
-  const child = spawn(TSX, [join(ROOT, "bench/mock-upstream/main.ts"), "--port", "0", ...args], { cwd: ROOT });
+  const child = spawn(TSX, [join(ROOT, "bench/mock-upstream/main.ts"), "--port", "0", ...args], {
+    cwd: ROOT,
+  });
   const out = track(child);
   const url = await waitForLine(child, /"url":"(http:[^"]+)"/, "mock upstream", out);
   return { url, child, output: out, stop: stopper(child) };
@@ -76,7 +86,9 @@ export interface GatewayProcessOptions {
 }
 
 /** Starts `gateway/main.ts` on a free port and waits for its "listening" log line. */
-export async function startGateway(opts: GatewayProcessOptions = {}): Promise<RunningProcess & { dir: string }> {
+export async function startGateway(
+  opts: GatewayProcessOptions = {},
+): Promise<RunningProcess & { dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), "portcullis-gw-"));
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -97,20 +109,52 @@ export async function startGateway(opts: GatewayProcessOptions = {}): Promise<Ru
 }
 
 /** A config for tests: both dialects routed to `upstreamUrl`, keys `test-key` (chat+classify) and more. */
-export function testConfig(upstreamUrl: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function testConfig(
+  upstreamUrl: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     upstreams: {
-      mock_openai: { baseUrl: upstreamUrl, dialect: "openai", apiKeyEnv: "MOCK_UPSTREAM_KEY", headersTimeoutMs: 3000 },
-      mock_anthropic: { baseUrl: upstreamUrl, dialect: "anthropic", apiKeyEnv: "MOCK_UPSTREAM_KEY", headersTimeoutMs: 3000 },
+      mock_openai: {
+        baseUrl: upstreamUrl,
+        dialect: "openai",
+        apiKeyEnv: "MOCK_UPSTREAM_KEY",
+        headersTimeoutMs: 3000,
+      },
+      mock_anthropic: {
+        baseUrl: upstreamUrl,
+        dialect: "anthropic",
+        apiKeyEnv: "MOCK_UPSTREAM_KEY",
+        headersTimeoutMs: 3000,
+      },
     },
     routes: [
       { match: "*", upstream: "mock_openai" },
       { match: "*", upstream: "mock_anthropic" },
     ],
     keys: [
-      { id: "k-test", sha256: hashKey("test-key"), tenant: "acme", policy: "strict", scopes: ["chat", "classify"] },
-      { id: "k-susp", sha256: hashKey("suspended-key"), tenant: "acme", policy: "strict", status: "suspended" },
-      { id: "k-noscope", sha256: hashKey("classify-only"), tenant: "acme", policy: "strict", scopes: ["classify"] },
+      {
+        id: "k-test",
+        sha256: hashKey("test-key"),
+        tenant: "acme",
+        policy: "strict",
+        scopes: ["chat", "classify"],
+      },
+      {
+        id: "k-susp",
+        sha256: hashKey("suspended-key"),
+        tenant: "acme",
+        policy: "strict",
+        status: "suspended",
+      },
+      {
+        id: "k-noscope",
+        sha256: hashKey("classify-only"),
+        tenant: "acme",
+        policy: "strict",
+        scopes: ["classify"],
+      },
+      { id: "k-chat", sha256: hashKey("chat-only"), tenant: "acme", policy: "strict", scopes: ["chat"] },
     ],
     policies: { strict: { preset: "asl3" } },
     ...overrides,

@@ -3,6 +3,7 @@
  * clear message, and the upstream never sees it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashKey } from "../../gateway/keys/key-store.ts";
 import {
   startGateway,
   startMockUpstreamProcess,
@@ -15,8 +16,15 @@ let gateway: RunningProcess;
 
 beforeAll(async () => {
   mock = await startMockUpstreamProcess();
+  const base = testConfig(mock.url);
   const config = testConfig(mock.url, {
+    keys: [
+      ...(base.keys as unknown[]),
+      { id: "k-relaxed", sha256: hashKey("relaxed-key"), tenant: "acme", policy: "relaxed", scopes: ["chat"] },
+    ],
+    policies: { strict: { preset: "asl3" }, relaxed: { preset: "asl2" } },
     routes: [
+      { match: "small-*", upstream: "mock_openai", asl: 2 },
       { match: "gpt-*", upstream: "mock_openai" },
       { match: "claude-*", upstream: "mock_anthropic" },
     ],
@@ -163,6 +171,15 @@ const cases: Case[] = [
     message: /suspended/,
   },
   {
+    name: "ASL-2 policy on an ASL-3 model",
+    dialect: "openai",
+    body: oa(okOpenai),
+    key: "relaxed-key",
+    status: 403,
+    type: "permission_error",
+    message: /requires an ASL-3 policy/,
+  },
+  {
     name: "key without chat scope",
     dialect: "openai",
     body: oa(okOpenai),
@@ -207,6 +224,7 @@ describe("bad input", () => {
   it("the same valid requests do reach the upstream (the table above is not vacuous)", async () => {
     for (const c of [
       { dialect: "openai", body: oa(okOpenai) },
+      { dialect: "openai", body: oa({ ...okOpenai, model: "small-1" }), key: "relaxed-key" },
       { dialect: "anthropic", body: oa(okAnthropic) },
     ] as const) {
       const res = await send({ ...c, name: "ok", status: 200, type: "", message: /./ });

@@ -1,0 +1,150 @@
+/**
+ * Builds the gateway's incident-response side over connections that `gateway/main.ts` opened: the BullMQ incident
+ * producer (spool fallback + drainer), the replicated key store, signatures (store + classifier), live policy
+ * overrides, the review API, console and admin API, and the replica sync that keeps them current.
+ */
+import { Queue } from "bullmq";
+import type { Hono } from "hono";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { createSignatureClassifier } from "../../classifiers/signatures/classifier.ts";
+import type { Classifier } from "../../classifiers/types.ts";
+import { ENFORCEMENT_QUEUE } from "../../contracts/incident.ts";
+import { redisKeys, type SyncTopic } from "../../contracts/redis-keys.ts";
+import type { Config } from "../config/schema.ts";
+import type { AppEnv } from "../env.ts";
+import { createQueueProducer, type QueueProducer } from "../incidents/queue-producer.ts";
+import type { Spool } from "../incidents/spool.ts";
+import { createKeyAdmin } from "../keys/key-admin.ts";
+import { createRedisKeyStore, type RedisKeyStore } from "../keys/redis-key-store.ts";
+import type { Metrics } from "../observability/metrics.ts";
+import { createReviewActions } from "../review/actions.ts";
+import { createReviewApi } from "../review/api.ts";
+import { createConsole } from "../review/console.tsx";
+import { createReviewStore } from "../review/review-store.ts";
+import { createTokenAuth } from "../review/tokens.ts";
+import type { ClassifierInfo } from "../screening/presets.ts";
+import type { ResolvedPolicy } from "../screening/policy.ts";
+import { createSignatureStore } from "../signatures/signature-store.ts";
+import { createAdminApi } from "./api.ts";
+import { createAuditLog } from "../../contracts/audit-log.ts";
+import { createPolicyChanges } from "./policy-changes.ts";
+import { createPolicyStore, type PolicyStore } from "./policy-store.ts";
+import { createReplicaSync, publishSync } from "./replica-sync.ts";
+
+/** The three connections: commands, the fail-fast producer, and the pub/sub subscriber. */
+export interface IncidentRedis {
+  readonly command: Redis;
+  /** Must be created with `enableOfflineQueue: false`. */
+  readonly producer: Redis;
+  readonly subscriber: Redis;
+}
+
+export interface IncidentResponseOptions {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  redis: IncidentRedis;
+  spool: Spool;
+}
+
+export interface IncidentResponse {
+  readonly producer: QueueProducer;
+  readonly keys: RedisKeyStore;
+  readonly signatures: { readonly classifier: Classifier; readonly info: ClassifierInfo };
+  /** Route registrars for `createApp`; call after `attachPolicies`. */
+  registrars(): ((app: Hono<AppEnv>) => void)[];
+  /** Hands over the live policy map (the one in `Deps.policies`) and the registry's infos. */
+  attachPolicies(live: Map<string, ResolvedPolicy>, infos: readonly ClassifierInfo[]): void;
+  /** Initial load of keys, signatures and policy overrides, then subscribe. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Creates everything; connects nothing itself (the connections are given). */
+export function createIncidentResponse(o: IncidentResponseOptions): IncidentResponse {
+  const { config, logger } = o;
+  const rk = redisKeys(config.redis.prefix);
+  const command = o.redis.command;
+  const publisher = (topic: SyncTopic) => () => publishSync(command, rk.events, topic);
+  const onInvalid = (what: string, id: string) =>
+    logger.warn({ what, id }, "ignoring invalid record in Redis");
+  const keys = createRedisKeyStore({ configKeys: config.keys, redis: command, keys: rk, onInvalid });
+  const signatures = createSignatureStore({ redis: command, keys: rk, publish: publisher("signatures") });
+  const audit = createAuditLog({ redis: command, keys: rk });
+  const tokens = createTokenAuth(config.review.tokens);
+  const store = createReviewStore({ redis: command, keys: rk, leaseSeconds: config.review.leaseSeconds });
+  const enforcement = new Queue(ENFORCEMENT_QUEUE, { connection: command, prefix: config.redis.prefix });
+  enforcement.on("error", (e: Error) => logger.warn({ err: e.message }, "enforcement queue error"));
+  const keyAdmin = createKeyAdmin({ redis: command, keys: rk, publish: publisher("keys") });
+  const actions = createReviewActions({ store, audit, keyAdmin, signatures, enforcement });
+  const producer = createQueueProducer({
+    connection: o.redis.producer,
+    prefix: config.redis.prefix,
+    spool: o.spool,
+    metrics: o.metrics,
+    logger,
+    enqueueTimeoutMs: config.incidents.enqueueTimeoutMs,
+    drainIntervalMs: config.incidents.drainIntervalMs,
+  });
+  let policies: PolicyStore | undefined;
+  const sync = createReplicaSync({
+    subscriber: o.redis.subscriber,
+    channel: rk.events,
+    logger,
+    reloaders: {
+      keys: () => keys.reload(),
+      signatures: () => signatures.reload(),
+      policies: () => policies?.reload() ?? Promise.resolve(),
+    },
+  });
+  const onInternalError = (e: unknown) => logger.error({ err: e }, "review/admin API error");
+
+  return {
+    producer,
+    keys,
+    signatures: {
+      classifier: createSignatureClassifier({ index: () => signatures.index() }),
+      info: { name: "signatures", kind: "signatures" },
+    },
+    attachPolicies(live, infos) {
+      policies = createPolicyStore({ redis: command, keys: rk, base: config.policies, infos, live });
+    },
+    registrars() {
+      if (!policies) throw new Error("attachPolicies() must run before registrars()");
+      const policyChanges = createPolicyChanges({
+        redis: command,
+        keys: rk,
+        policies,
+        audit,
+        publish: publisher("policies"),
+      });
+      const reviewApi = createReviewApi({ tokens, store, actions, signatures, onInternalError });
+      const consoleApp = createConsole({ tokens, store, actions, onInternalError });
+      const adminApi = createAdminApi({
+        tokens,
+        keyStore: keys,
+        keyAdmin,
+        signatures,
+        actions,
+        policyChanges,
+        audit,
+        policyNames: Object.keys(config.policies),
+        onInternalError,
+      });
+      return [
+        (app) => {
+          app.route("/review/api", reviewApi);
+          app.route("/admin/api", adminApi);
+          app.route("/review", consoleApp);
+        },
+      ];
+    },
+    start: () => sync.start(),
+    async close() {
+      await sync.close();
+      await producer.close();
+      await enforcement.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The BullMQ incident producer (CONVENTIONS 11): `add()` on a connection with `enableOfflineQueue: false` under a
+ * short deadline; anything that fails or is late goes to the fsync'd spool and the drainer replays it. The job id
+ * is the incident id, so a late `add()` that did land plus its spooled replay still make one job, and the intake
+ * worker's `SET NX` on the incident id makes one incident even after the job itself was removed.
+ */
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import {
+  INCIDENT_JOB,
+  INCIDENT_QUEUE,
+  type IncidentEvent,
+  type IncidentProducer,
+} from "../../contracts/incident.ts";
+import type { Metrics } from "../observability/metrics.ts";
+import { createSpoolDrainer, type SpoolDrainer } from "./drainer.ts";
+import type { Spool } from "./spool.ts";
+
+/** Bounded job retention for every queue (CONVENTIONS 11). */
+export const JOB_RETENTION = {
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+} as const;
+
+export interface QueueProducerOptions {
+  /** A connection created with `enableOfflineQueue: false` (commands fail at once while Redis is away). */
+  connection: Redis;
+  /** BullMQ key prefix (the config's `redis.prefix`). */
+  prefix: string;
+  spool: Spool;
+  metrics: Metrics;
+  logger: Logger;
+  /** Deadline for one `add()`. @defaultValue 250 */
+  enqueueTimeoutMs?: number;
+  /** Drainer period. @defaultValue 1000 */
+  drainIntervalMs?: number;
+}
+
+export interface QueueProducer extends IncidentProducer {
+  readonly drainer: SpoolDrainer;
+}
+
+type AddOutcome = { ok: true } | { ok: false; reason: "timeout" | "offline" | "error"; cause?: unknown };
+
+/** Creates the producer and starts its drainer. Call `close()` on shutdown (final drain attempt, then spool close). */
+export function createQueueProducer(o: QueueProducerOptions): QueueProducer {
+  const timeoutMs = o.enqueueTimeoutMs ?? 250;
+  const queue = new Queue<IncidentEvent>(INCIDENT_QUEUE, {
+    connection: o.connection,
+    prefix: o.prefix,
+    skipWaitingForReady: true,
+    // No INFO round trip at init: with the offline queue off it would fail while Redis is away and wedge the queue.
+    skipVersionCheck: true,
+    defaultJobOptions: { ...JOB_RETENTION, attempts: 5, backoff: { type: "exponential", delay: 1_000 } },
+  });
+  queue.on("error", (e: Error) => o.logger.warn({ err: e.message }, "incident queue error"));
+
+  async function add(event: IncidentEvent): Promise<AddOutcome> {
+    if (o.connection.status !== "ready") return { ok: false, reason: "offline" };
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<AddOutcome>((res) => {
+      timer = setTimeout(() => res({ ok: false, reason: "timeout" }), timeoutMs);
+    });
+    const attempt = queue.add(INCIDENT_JOB, event, { jobId: event.id }).then(
+      (): AddOutcome => ({ ok: true }),
+      (e: unknown): AddOutcome => ({ ok: false, reason: "error", cause: e }),
+    );
+    try {
+      return await Promise.race([attempt, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const drainer = createSpoolDrainer({
+    spool: o.spool,
+    add,
+    ready: () => o.connection.status === "ready",
+    metrics: o.metrics,
+    logger: o.logger,
+    intervalMs: o.drainIntervalMs ?? 1_000,
+  });
+
+  return {
+    drainer,
+    async publish(event) {
+      const r = await add(event);
+      if (r.ok) return;
+      o.metrics.enqueueFailures.inc();
+      o.logger.warn({ incident: event.id, reason: r.reason }, "incident enqueue failed; spooling");
+      try {
+        await o.spool.append(event);
+        drainer.noteSpooled();
+      } catch (e: unknown) {
+        o.logger.error({ err: e, incident: event.id }, "incident spool write failed");
+      }
+    },
+    async close() {
+      await drainer.stop();
+      await queue.close().catch((e: unknown) => o.logger.warn({ err: e }, "incident queue close failed"));
+      await o.spool.close();
+    },
+  };
+}

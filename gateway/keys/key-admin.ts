@@ -1,0 +1,66 @@
+/**
+ * Key administration: create keys (the secret is returned once; only its SHA-256 is stored), and set status
+ * overrides. Every change is published so each replica's key store reloads within the sync latency.
+ */
+import { randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { CreatedKey, KeyStatusOverride } from "../../contracts/admin.ts";
+import type { RedisKeys } from "../../contracts/redis-keys.ts";
+import { hashKey } from "./key-store.ts";
+
+export interface KeyAdmin {
+  create(o: {
+    id?: string | undefined;
+    tenant: string;
+    policy: string;
+    scopes: CreatedKey["scopes"];
+    by: string;
+  }): Promise<{
+    key: string;
+    record: CreatedKey;
+  }>;
+  /** Sets (or with `active`, clears) a key's status override. */
+  setStatus(
+    id: string,
+    o: { status: KeyStatusOverride["status"]; reason: string; by: string; until?: number },
+  ): Promise<void>;
+}
+
+export interface KeyAdminOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  publish: () => Promise<void>;
+}
+
+/** Creates the admin operations. */
+export function createKeyAdmin({ redis, keys, publish }: KeyAdminOptions): KeyAdmin {
+  return {
+    async create({ id, tenant, policy, scopes, by }) {
+      const key = `pk_${randomBytes(24).toString("base64url")}`;
+      const record: CreatedKey = {
+        id: id ?? `key_${randomBytes(6).toString("hex")}`,
+        sha256: hashKey(key),
+        tenant,
+        policy,
+        scopes,
+        createdAt: new Date().toISOString(),
+        createdBy: by,
+      };
+      const added = await redis.hsetnx(keys.keys, record.id, JSON.stringify(record));
+      if (added === 0) throw new Error(`key id "${record.id}" exists`);
+      await publish();
+      return { key, record };
+    },
+    async setStatus(id, { status, reason, by, until }) {
+      const override: KeyStatusOverride = {
+        status,
+        reason,
+        by,
+        at: new Date().toISOString(),
+        ...(until !== undefined ? { until } : {}),
+      };
+      await redis.hset(keys.keyStatus, id, JSON.stringify(override));
+      await publish();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Reviewer/admin operations shared by the JSON API and the console: claim, decide, suspend the incident's key,
+ * add a signature. Each one is audited; a decision is also queued for the enforcement worker (strikes, metrics).
+ */
+import type { Queue } from "bullmq";
+import {
+  DECISION_JOB,
+  type DecisionJob,
+  type ReviewDecision,
+  type ReviewQueue,
+} from "../../contracts/incident.ts";
+import { REVIEW_QUEUES } from "../../contracts/incident.ts";
+import type { SignatureRecord } from "../../contracts/admin.ts";
+import type { AuditLog } from "../../contracts/audit-log.ts";
+import { JOB_RETENTION } from "../incidents/queue-producer.ts";
+import type { KeyAdmin } from "../keys/key-admin.ts";
+import type { SignatureStore } from "../signatures/signature-store.ts";
+import { ApiError } from "./api-error.ts";
+import type { IncidentView, ReviewStore } from "./review-store.ts";
+import type { Principal } from "./tokens.ts";
+
+export interface ReviewActions {
+  claim(p: Principal, queue?: ReviewQueue): Promise<IncidentView | undefined>;
+  decide(
+    p: Principal,
+    id: string,
+    d: { decision: ReviewDecision; category?: string | undefined; note?: string | undefined },
+  ): Promise<void>;
+  suspendKey(p: Principal, id: string, reason: string): Promise<string>;
+  addSignature(
+    p: Principal,
+    s: { text: string; reason: string; expiresAt?: string | undefined; incidentId?: string | undefined },
+  ): Promise<SignatureRecord>;
+}
+
+export interface ReviewActionsOptions {
+  store: ReviewStore;
+  audit: AuditLog;
+  keyAdmin: KeyAdmin;
+  signatures: SignatureStore;
+  /** The enforcement queue (decision jobs). */
+  enforcement: Queue;
+}
+
+/** Queues a principal may claim from: escalations are for admins. */
+export function claimableQueues(p: Principal): ReviewQueue[] {
+  return REVIEW_QUEUES.filter((q) => q !== "escalated" || p.role === "admin");
+}
+
+/** Creates the operations. */
+export function createReviewActions(o: ReviewActionsOptions): ReviewActions {
+  const audit = (p: Principal, action: string, target: string, details: Record<string, unknown> = {}) =>
+    o.audit.append({ actor: p.id, role: p.role, action, target, details });
+
+  return {
+    async claim(p, queue) {
+      const allowed = claimableQueues(p);
+      if (queue !== undefined && !allowed.includes(queue))
+        throw new ApiError("forbidden", `cannot claim from "${queue}"`);
+      const view = await o.store.claim({ reviewer: p.id, queues: queue ? [queue] : allowed });
+      if (view) await audit(p, "incident.claim", view.incident.id, { queue: view.review.queue });
+      return view;
+    },
+    async decide(p, id, d) {
+      const outcome = await o.store.decide({ id, reviewer: p.id, ...d });
+      switch (outcome) {
+        case "ok":
+          break;
+        case "not_found":
+          throw new ApiError("not_found", `no incident ${id}`);
+        case "not_claimed":
+          throw new ApiError("conflict", "claim the incident before deciding it");
+        case "not_yours":
+          throw new ApiError("conflict", "another reviewer holds this incident");
+        case "lease_expired":
+          throw new ApiError("conflict", "your claim expired; claim the incident again");
+      }
+      await audit(p, "incident.decide", id, { decision: d.decision, category: d.category, note: d.note });
+      const view = await o.store.get(id);
+      if (!view) return;
+      const job: DecisionJob = {
+        incidentId: id,
+        keyId: view.incident.keyId,
+        tenant: view.incident.tenant,
+        decision: d.decision,
+        reviewer: p.id,
+        ...(d.category !== undefined ? { category: d.category } : {}),
+      };
+      await o.enforcement.add(DECISION_JOB, job, {
+        jobId: `decision-${id}-${view.review.decidedAt ?? Date.now()}`,
+        ...JOB_RETENTION,
+      });
+    },
+    async suspendKey(p, id, reason) {
+      const view = await o.store.get(id);
+      if (!view) throw new ApiError("not_found", `no incident ${id}`);
+      await o.keyAdmin.setStatus(view.incident.keyId, { status: "suspended", reason, by: p.id });
+      await audit(p, "key.suspend", view.incident.keyId, { reason, incidentId: id });
+      return view.incident.keyId;
+    },
+    async addSignature(p, s) {
+      const record = await o.signatures.add({ ...s, author: p.id });
+      await audit(p, "signature.add", record.id, {
+        reason: s.reason,
+        expiresAt: record.expiresAt,
+        incidentId: s.incidentId,
+      });
+      return record;
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Jailbreak signatures in Redis (hash id -> record) and this replica's matcher index over them. `reload()` swaps
+ * the index in one assignment; the signatures classifier reads it per call, so a reload applies to the next
+ * request.
+ */
+import { randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
+import { createSignatureIndex, type SignatureIndex } from "../../classifiers/signatures/matcher.ts";
+import { signatureRecordSchema, type SignatureRecord } from "../../contracts/admin.ts";
+import type { RedisKeys } from "../../contracts/redis-keys.ts";
+
+export interface SignatureStore {
+  /** The current index (never blocks). */
+  index(): SignatureIndex;
+  reload(): Promise<void>;
+  add(o: {
+    text: string;
+    reason: string;
+    author: string;
+    expiresAt?: string | undefined;
+    incidentId?: string | undefined;
+  }): Promise<SignatureRecord>;
+  /** Every stored signature, newest first (expired ones included, marked by their `expiresAt`). */
+  list(): Promise<SignatureRecord[]>;
+}
+
+export interface SignatureStoreOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  publish: () => Promise<void>;
+  /** Containment needed to match. @defaultValue 0.5 */
+  threshold?: number;
+}
+
+/** Creates the store with an empty index; call `reload()` before serving. */
+export function createSignatureStore(o: SignatureStoreOptions): SignatureStore {
+  let current = createSignatureIndex([]);
+  const threshold = o.threshold ?? 0.5;
+
+  async function list(): Promise<SignatureRecord[]> {
+    const raw = await o.redis.hgetall(o.keys.signatures);
+    return Object.values(raw)
+      .flatMap((v) => {
+        const r = signatureRecordSchema.safeParse(JSON.parse(v));
+        return r.success ? [r.data] : [];
+      })
+      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+  }
+
+  return {
+    index: () => current,
+    async reload() {
+      const now = Date.now();
+      const live = (await list()).filter((s) => s.expiresAt === null || Date.parse(s.expiresAt) > now);
+      current = createSignatureIndex(
+        live.map((s) => ({
+          id: s.id,
+          text: s.text,
+          expiresAt: s.expiresAt === null ? null : Date.parse(s.expiresAt),
+        })),
+        { threshold },
+      );
+    },
+    async add({ text, reason, author, expiresAt, incidentId }) {
+      const record: SignatureRecord = {
+        id: `sig_${randomBytes(8).toString("hex")}`,
+        text,
+        reason,
+        author,
+        createdAt: new Date().toISOString(),
+        expiresAt: expiresAt ?? null,
+        ...(incidentId !== undefined ? { incidentId } : {}),
+      };
+      await o.redis.hset(o.keys.signatures, record.id, JSON.stringify(record));
+      await o.publish();
+      return record;
+    },
+    list,
+  };
+}

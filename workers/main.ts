@@ -1,0 +1,176 @@
+/**
+ * The worker process's composition root (CONVENTIONS 1): reads the environment and config, opens Redis, starts
+ * the intake, enforcement and (when a judge is configured) deep-scan workers and the `/metrics` server, and
+ * closes everything on SIGTERM/SIGINT.
+ *
+ * Usage: started by `npm start` alongside the gateway, or alone with `REDIS_URL=... npm run start:workers`.
+ */
+import { Queue, Worker, type Processor } from "bullmq";
+import { Redis } from "ioredis";
+import { pino, type Logger } from "pino";
+import { createJudgeClassifier } from "../classifiers/judge/judge-classifier.ts";
+import { createAuditLog } from "../contracts/audit-log.ts";
+import { DEEP_SCAN_QUEUE, ENFORCEMENT_QUEUE, INCIDENT_QUEUE } from "../contracts/incident.ts";
+import { redisKeys } from "../contracts/redis-keys.ts";
+import { embeddedConfig } from "../gateway/config/embedded.ts";
+import { ConfigError, loadConfig, readConfigFile } from "../gateway/config/load.ts";
+import type { Config } from "../gateway/config/schema.ts";
+import { createDeepScanProcessor } from "./deep-scan/deep-scan.ts";
+import { createEnforcementProcessor, postWebhook } from "./enforcement/enforcement.ts";
+import { createIntakeProcessor, storeIncident, type IntakeOptions } from "./intake/intake.ts";
+import { createRedactor } from "./intake/redact.ts";
+import { createWorkerMetrics, serveMetrics, type JobQueueLabel, type WorkerMetrics } from "./metrics.ts";
+
+/** Bounded job retention (CONVENTIONS 11). */
+const RETENTION = {
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+};
+
+function loadWorkerConfig(env: NodeJS.ProcessEnv): Config {
+  const path = env.PORTCULLIS_CONFIG;
+  // Without a file the workers serve the embedded default; its upstream URL is never used here.
+  const raw = path !== undefined ? readConfigFile(path) : embeddedConfig("http://127.0.0.1:9");
+  return loadConfig({ raw, source: path ?? "embedded default", env });
+}
+
+interface Started {
+  workers: Worker[];
+  queues: Queue[];
+}
+
+function startWorker(
+  name: string,
+  label: JobQueueLabel,
+  processor: Processor,
+  ctx: { connection: Redis; prefix: string; logger: Logger; metrics: WorkerMetrics; concurrency: number },
+): Worker {
+  const w = new Worker(name, processor, {
+    connection: ctx.connection,
+    prefix: ctx.prefix,
+    concurrency: ctx.concurrency,
+  });
+  w.on("error", (e) => ctx.logger.warn({ err: e.message, queue: label }, "worker error"));
+  w.on("failed", (job, e) => {
+    ctx.metrics.jobs.inc({ queue: label, outcome: "failed" });
+    ctx.logger.warn({ queue: label, job: job?.id, err: e.message }, "job failed");
+  });
+  w.on("completed", () => ctx.metrics.jobs.inc({ queue: label, outcome: "completed" }));
+  return w;
+}
+
+function startAll(
+  config: Config,
+  connection: Redis,
+  logger: Logger,
+): { started: Started; metrics: WorkerMetrics } {
+  const prefix = config.redis.prefix;
+  const keys = redisKeys(prefix);
+  const mk = (name: string) => {
+    const q = new Queue(name, { connection, prefix });
+    q.on("error", (e) => logger.warn({ err: e.message, queue: name }, "queue error"));
+    return q;
+  };
+  const incidents = mk(INCIDENT_QUEUE);
+  const enforcement = mk(ENFORCEMENT_QUEUE);
+  const deepScan = config.deepScan.judge ? mk(DEEP_SCAN_QUEUE) : undefined;
+  const metrics = createWorkerMetrics({
+    redis: connection,
+    keys,
+    queues: { intake: incidents, enforcement, ...(deepScan ? { deep_scan: deepScan } : {}) },
+  });
+  const redact = createRedactor(config.incidents.redact);
+  const intake: IntakeOptions = {
+    redis: connection,
+    keys,
+    redact,
+    retentionDays: config.incidents.retentionDays,
+    dedupeWindowSeconds: config.incidents.dedupeWindowSeconds,
+    enforcement,
+    jobOptions: RETENTION,
+  };
+  const ctx = { connection, prefix, logger, metrics };
+  const workers = [
+    startWorker(INCIDENT_QUEUE, "intake", createIntakeProcessor(intake), { ...ctx, concurrency: 8 }),
+    startWorker(
+      ENFORCEMENT_QUEUE,
+      "enforcement",
+      createEnforcementProcessor({
+        redis: connection,
+        keys,
+        settings: config.enforcement,
+        audit: createAuditLog({ redis: connection, keys }),
+        queue: enforcement,
+        decisions: metrics.decisions,
+        jobOptions: RETENTION,
+        sendWebhook: postWebhook,
+      }),
+      // One at a time: strike totals are read-modify-write per key.
+      { ...ctx, concurrency: 1 },
+    ),
+  ];
+  const judge = config.deepScan.judge;
+  if (judge) {
+    const j = createJudgeClassifier({
+      baseUrl: judge.baseUrl,
+      model: judge.model,
+      timeoutMs: judge.timeoutMs,
+      apiKey: judge.apiKeyEnv !== undefined ? process.env[judge.apiKeyEnv] : undefined,
+    });
+    const processor = createDeepScanProcessor({ judge: j, intake, redact, store: storeIncident });
+    workers.push(startWorker(DEEP_SCAN_QUEUE, "deep_scan", processor, { ...ctx, concurrency: 2 }));
+  }
+  return { started: { workers, queues: [incidents, enforcement, ...(deepScan ? [deepScan] : [])] }, metrics };
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  let config: Config;
+  try {
+    config = loadWorkerConfig(env);
+  } catch (e: unknown) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`portcullis-workers: ${e.message}\n`);
+    process.exit(1);
+  }
+  const logger = pino({ level: config.log.level, base: { svc: "workers", pid: process.pid } });
+  if (config.redis.url === undefined) {
+    process.stderr.write("portcullis-workers: set REDIS_URL (or redis.url in the config)\n");
+    process.exit(1);
+  }
+  const connection = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+  connection.on("error", (e: Error) => logger.debug({ err: e.message }, "redis error"));
+  const { started, metrics } = startAll(config, connection, logger);
+  const { server, url } = await serveMetrics(metrics.registry, {
+    host: config.server.host,
+    port: config.incidents.workerMetricsPort,
+  });
+  logger.info({ metrics: url, queues: started.workers.map((w) => w.name) }, "workers ready");
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "workers shutting down");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    void (async () => {
+      // Worker.close() waits for the jobs in progress to finish.
+      await Promise.allSettled(started.workers.map((w) => w.close()));
+      await Promise.allSettled(started.queues.map((q) => q.close()));
+      server.close();
+      connection.disconnect();
+      logger.info("workers stopped");
+      process.exit(0);
+    })();
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(
+    `portcullis-workers: failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+  );
+  process.exit(1);
+});
