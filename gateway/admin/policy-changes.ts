@@ -58,9 +58,8 @@ export function createPolicyChanges(o: PolicyChangesOptions): PolicyChanges {
 
   return {
     async request(p, body) {
-      const current = o.policies.current(body.policy);
-      if (!current) throw new ApiError("not_found", `no policy "${body.policy}"`);
-      const { resolved } = await o.policies.preview(body.policy, body);
+      if (!o.policies.current(body.policy)) throw new ApiError("not_found", `no policy "${body.policy}"`);
+      const { current, resolved } = await o.policies.preview(body.policy, body);
       const loosening = looseningReasons(current, resolved);
       let change: PolicyChange = {
         ...body,

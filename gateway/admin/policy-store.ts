@@ -31,8 +31,14 @@ export interface PolicyStore {
   reload(): Promise<void>;
   /** The live resolved policy. */
   current(name: string): ResolvedPolicy | undefined;
-  /** What the policy would resolve to with `patch` applied on top of the stored override. */
-  preview(name: string, patch: PolicyPatch): Promise<{ resolved: ResolvedPolicy; override: Override }>;
+  /**
+   * What the policy would resolve to with `patch` applied on top of the stored override, and what it resolves to
+   * now from the same read (`current`), so a loosening check never compares against a replica's stale copy.
+   */
+  preview(
+    name: string,
+    patch: PolicyPatch,
+  ): Promise<{ current: ResolvedPolicy; resolved: ResolvedPolicy; override: Override }>;
   /** Stores the override built by `preview` (callers publish the `policies` topic). */
   apply(name: string, override: Override): Promise<void>;
 }
@@ -110,7 +116,7 @@ export function createPolicyStore(o: PolicyStoreOptions): PolicyStore {
         stages,
         ...(prev?.stream || patch.stream ? { stream: { ...prev?.stream, ...patch.stream } } : {}),
       };
-      return { resolved: resolveOne(name, override), override };
+      return { current, resolved: resolveOne(name, override), override };
     },
     async apply(name, override) {
       await o.redis.hset(o.keys.policyOverrides, name, JSON.stringify(override));

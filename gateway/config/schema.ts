@@ -77,10 +77,13 @@ const classifierSchema = z.discriminatedUnion("kind", [
 ]);
 export type ClassifierConfig = z.infer<typeof classifierSchema>;
 
+/** Minimum scores per action for one key. `label` records the key as a category of the stage's incident (when
+ * another key triggered an action) without triggering anything itself. */
 const thresholdSchema = z.object({
   block: z.number().min(0).max(1).optional(),
   flag: z.number().min(0).max(1).optional(),
   shadow: z.number().min(0).max(1).optional(),
+  label: z.number().min(0).max(1).optional(),
 });
 export type Threshold = z.infer<typeof thresholdSchema>;
 

@@ -7,7 +7,7 @@
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
-import { DECISIONS, REVIEW_QUEUES } from "../../contracts/incident.ts";
+import { REVIEW_QUEUES } from "../../contracts/incident.ts";
 import { ApiError, apiStatus } from "./api-error.ts";
 import type { ReviewActions } from "./actions.ts";
 import { decisionBodySchema, signatureBodySchema } from "./api.ts";
@@ -57,8 +57,9 @@ function registerPages(app: Hono<ConsoleEnv>, o: ConsoleOptions): void {
     const queue = z
       .enum(REVIEW_QUEUES)
       .optional()
-      .parse(f.queue || undefined);
-    const view = await o.actions.claim(c.var.principal, queue);
+      .safeParse(f.queue || undefined);
+    if (!queue.success) throw new ApiError("invalid_request", "unknown review queue");
+    const view = await o.actions.claim(c.var.principal, queue.data);
     return view
       ? c.redirect(`/review/incidents/${view.incident.id}`, 303)
       : c.redirect("/review?notice=Nothing+to+claim", 303);
@@ -70,8 +71,9 @@ function registerPages(app: Hono<ConsoleEnv>, o: ConsoleOptions): void {
   });
   app.post("/incidents/:id/decision", async (c) => {
     const f = await form(c);
+    // An unknown or missing decision is refused, never defaulted: a garbled form must not close an incident.
     const parsed = decisionBodySchema.safeParse({
-      decision: z.enum(DECISIONS).catch("benign").parse(f.decision),
+      decision: f.decision,
       ...(f.category ? { category: f.category } : {}),
       ...(f.note ? { note: f.note } : {}),
     });

@@ -16,8 +16,14 @@ export interface RequestScreening {
 /** Counts decisions per stage and category (fixed label sets only). */
 export function countDecisions(deps: Deps, stages: readonly StageRecord[]): void {
   for (const s of stages) {
-    for (const f of s.fired)
-      deps.metrics.decisions.inc({ stage: s.stage, decision: f.action, category: f.key });
+    // A label (action allow) counts under the action its stage took, so flags and blocks break down by category.
+    for (const f of s.fired) {
+      deps.metrics.decisions.inc({
+        stage: s.stage,
+        decision: f.action === "allow" ? s.action : f.action,
+        category: f.key,
+      });
+    }
   }
 }
 

@@ -21,10 +21,15 @@ export interface Decision {
   readonly fired: Fired[];
 }
 
-/** Applies per-key thresholds: score >= block -> block, >= flag -> flag, >= shadow -> shadow. */
+/**
+ * Applies per-key thresholds: score >= block -> block, >= flag -> flag, >= shadow -> shadow. Keys at or above
+ * their `label` threshold are listed with action `allow` (categories of an incident, not triggers) - but only when
+ * some key triggered an action.
+ */
 export function decide(scores: Scores, thresholds: StagePolicy["thresholds"]): Decision {
   let action: Action = "allow";
   const fired: Fired[] = [];
+  const labels: Fired[] = [];
   for (const key in thresholds) {
     const t = thresholds[key as ScoreKey];
     const score = scores[key as ScoreKey];
@@ -36,9 +41,11 @@ export function decide(scores: Scores, thresholds: StagePolicy["thresholds"]): D
     if (a !== "allow") {
       fired.push({ key: key as ScoreKey, score, action: a });
       action = worst(action, a);
+    } else if (t.label !== undefined && score >= t.label) {
+      labels.push({ key: key as ScoreKey, score, action: "allow" });
     }
   }
-  return { action, fired };
+  return { action, fired: action === "allow" ? fired : [...fired, ...labels] };
 }
 
 /** True when a thresholded score sits in the uncertain band and the next tier should look. */

@@ -60,14 +60,14 @@ function thresholdsFor(
   const out: StagePolicy["thresholds"] = {};
   for (const [key, t] of Object.entries(model.thresholds) as [ScoreKey, { flag: number; block: number }][]) {
     if (SEVERE.includes(key)) {
-      // Severe categories block at the (lower) flag threshold: a false positive costs less than a miss.
-      out[key] = strict
-        ? { block: Math.min(t.flag, RULES_ONLY[key]?.block ?? 1) }
-        : { flag: t.flag, block: t.block };
+      // Severe categories block on their own at the calibrated block threshold (floored low: a false positive
+      // costs less than a miss) and label the incident from the flag threshold.
+      out[key] = { block: Math.min(t.block, RULES_ONLY[key]?.block ?? 1), label: t.flag };
     } else if (key === "harmful" || key === "attack") {
       out[key] = strict ? { flag: t.flag, block: t.block } : { flag: t.flag };
     } else {
-      out[key] = { flag: t.flag };
+      // Other categories name what an incident is about; `harmful` decides whether there is one.
+      out[key] = { label: t.flag };
     }
   }
   return out;

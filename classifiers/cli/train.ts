@@ -1,0 +1,76 @@
+/**
+ * `npm run train [-- --data DIR] [--out models] [--stage prompt|completion|conversation] [--limit N]
+ *  [--seed N] [--no-write] [--set key=value ...]`
+ * Trains the three models from the permissive train rows and writes `models/<stage>/{model.onnx,manifest.json}`.
+ */
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import cliProgress from "cli-progress";
+import { resolveDataDir } from "../data.ts";
+import { DEFAULT_SEED, STAGE_CONFIGS } from "../train/config.ts";
+import type { StageConfig } from "../train/pipeline.ts";
+import { trainStage } from "../train/pipeline.ts";
+import { STAGES } from "../types.ts";
+import type { Stage } from "../types.ts";
+
+const { values } = parseArgs({
+  options: {
+    data: { type: "string" },
+    out: { type: "string", default: "models" },
+    stage: { type: "string", multiple: true },
+    limit: { type: "string" },
+    seed: { type: "string" },
+    "no-write": { type: "boolean", default: false },
+    "no-progress": { type: "boolean", default: false },
+    set: { type: "string", multiple: true },
+  },
+});
+
+function withOverrides(base: StageConfig, sets: readonly string[]): StageConfig {
+  const cfg = structuredClone(base) as unknown as Record<string, unknown>;
+  for (const s of sets) {
+    const [path = "", raw = ""] = s.split("=");
+    const keys = path.split(".");
+    let target = cfg;
+    for (const k of keys.slice(0, -1)) target = target[k] as Record<string, unknown>;
+    const last = keys[keys.length - 1] ?? "";
+    target[last] = raw === "true" ? true : raw === "false" ? false : Number(raw);
+  }
+  return cfg as unknown as StageConfig;
+}
+
+const stages = (values.stage ?? [...STAGES]) as Stage[];
+for (const s of stages) if (!STAGES.includes(s)) throw new Error(`unknown stage ${s}`);
+const dataDir = resolveDataDir(values.data);
+const seed = values.seed ? Number(values.seed) : DEFAULT_SEED;
+const bars = new cliProgress.MultiBar(
+  {
+    format: "{stage} [{bar}] {percentage}% | {value}/{total} steps | eta {eta_formatted}",
+    stream: process.stderr,
+    noTTYOutput: !values["no-progress"],
+    notTTYSchedule: 5000,
+  },
+  cliProgress.Presets.shades_classic,
+);
+const started = Date.now();
+for (const stage of stages) {
+  const bar = bars.create(1, 0, { stage: stage.padEnd(12) });
+  const config = withOverrides(STAGE_CONFIGS[stage], values.set ?? []);
+  const res = await trainStage({
+    stage,
+    dataDir,
+    config,
+    seed,
+    ...(values.limit ? { limit: Number(values.limit) } : {}),
+    ...(values["no-write"] ? {} : { outDir: resolve(values.out, stage) }),
+    onProgress: (done, total) => {
+      if (done === 1) bar.setTotal(total);
+      if (done % 256 === 0 || done === total) bar.update(done);
+    },
+  });
+  bar.stop();
+  process.stdout.write(`${stage}: ${JSON.stringify(res.manifest.eval)}\n`);
+  process.stdout.write(`${stage}: thresholds ${JSON.stringify(res.manifest.thresholds)}\n`);
+}
+bars.stop();
+process.stdout.write(`trained ${stages.join(", ")} in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);

@@ -1,0 +1,103 @@
+/**
+ * Reading the shared labelled JSONL (`../shared/data`, schema in its DATA.md) with zod validation.
+ * Nothing is read on import.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { z } from "zod";
+import { HARM_CATEGORIES } from "./types.ts";
+import type { Stage } from "./types.ts";
+
+const common = {
+  id: z.string(),
+  harmful: z.boolean(),
+  categories: z.array(z.enum(HARM_CATEGORIES)),
+  source: z.string(),
+  license: z.string(),
+  permissive: z.boolean(),
+  weak: z.boolean(),
+  split: z.enum(["train", "val"]),
+};
+const attack = z.enum(["jailbreak", "injection"]).nullable();
+
+/** A `prompts.jsonl` row. */
+export const promptRowSchema = z.object({ ...common, text: z.string(), attack });
+/** A `completions.jsonl` row (no attack field). */
+export const completionRowSchema = z.object({ ...common, prompt: z.string(), completion: z.string() });
+/** A `conversations.jsonl` row. */
+export const conversationRowSchema = z.object({
+  ...common,
+  messages: z.array(z.object({ role: z.enum(["user", "assistant", "system"]), content: z.string() })),
+  attack,
+});
+
+export type PromptRow = z.infer<typeof promptRowSchema>;
+export type CompletionRow = z.infer<typeof completionRowSchema>;
+export type ConversationRow = z.infer<typeof conversationRowSchema>;
+/** Any row of the shared data schema. */
+export type DataRow = PromptRow | CompletionRow | ConversationRow;
+
+/** A row plus the exact JSONL line it came from (the training-data digest hashes lines). */
+export interface LoadedRow<R extends DataRow = DataRow> {
+  readonly row: R;
+  readonly line: string;
+}
+
+/** The JSONL file holding each stage's rows. */
+export const STAGE_FILES: Record<Stage, string> = {
+  prompt: "prompts.jsonl",
+  completion: "completions.jsonl",
+  conversation: "conversations.jsonl",
+};
+
+/** Zod schema for a stage's rows. */
+export function rowSchemaFor(stage: Stage): z.ZodType<DataRow> {
+  switch (stage) {
+    case "prompt":
+      return promptRowSchema;
+    case "completion":
+      return completionRowSchema;
+    case "conversation":
+      return conversationRowSchema;
+  }
+}
+
+/** Reads and validates one JSONL file of `stage` rows; a bad line throws with its line number. */
+export async function readRows(stage: Stage, file: string): Promise<LoadedRow[]> {
+  const schema = rowSchemaFor(stage);
+  const rows: LoadedRow[] = [];
+  const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of lines) {
+    n++;
+    if (line.trim() === "") continue;
+    const parsed = schema.safeParse(JSON.parse(line));
+    if (!parsed.success) throw new Error(`${file}:${n}: ${parsed.error.message}`);
+    rows.push({ row: parsed.data, line });
+  }
+  return rows;
+}
+
+/** Reads a stage's file from the data directory. */
+export function readStageRows(dataDir: string, stage: Stage): Promise<LoadedRow[]> {
+  return readRows(stage, resolve(dataDir, STAGE_FILES[stage]));
+}
+
+/** Resolves the data directory: explicit option, then `PORTCULLIS_DATA_DIR`, then `../shared/data`. */
+export function resolveDataDir(explicit: string | undefined, cwd = process.cwd()): string {
+  return resolve(cwd, explicit ?? process.env["PORTCULLIS_DATA_DIR"] ?? "../shared/data");
+}
+
+/** sha256 over the JSONL lines used (in file order, newline-joined). */
+export function digestRows(rows: readonly LoadedRow[]): string {
+  const h = createHash("sha256");
+  for (const r of rows) h.update(r.line).update("\n");
+  return `sha256:${h.digest("hex")}`;
+}
+
+/** The `attack` value of any row (completions have none). */
+export function rowAttack(row: DataRow): "jailbreak" | "injection" | null {
+  return "attack" in row ? row.attack : null;
+}

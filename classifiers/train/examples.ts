@@ -1,0 +1,198 @@
+/**
+ * Turns labelled rows into training examples: labels and masks per head, per-source weights, and the
+ * conversation stage's augmentation from prompt rows.
+ */
+import { createIdList, featurizeText } from "../featurize.ts";
+import type { FeaturizerSettings, IdList } from "../featurize.ts";
+import { rowAttack } from "../data.ts";
+import type { DataRow, PromptRow } from "../data.ts";
+import { createRng } from "../rng.ts";
+import { inputToBagTexts, rowToClassifierInput } from "../stage-input.ts";
+import { HARM_CATEGORIES } from "../types.ts";
+import type { ClassifierInput, ScoreKey, Stage } from "../types.ts";
+import type { Example } from "./trainer.ts";
+
+/** Heads each stage's model predicts (completions carry no attack labels). */
+export function stageLabels(stage: Stage): ScoreKey[] {
+  return stage === "completion" ? ["harmful", ...HARM_CATEGORIES] : ["harmful", "attack", ...HARM_CATEGORIES];
+}
+
+/** A row prepared for training or evaluation. */
+export interface LabelledInput {
+  readonly input: ClassifierInput;
+  readonly row: DataRow;
+  /** Source used for weighting (augmented rows get an `aug:` prefix). */
+  readonly source: string;
+}
+
+/**
+ * Label vector and mask: `harmful` and `attack` always count; category heads count for benign rows
+ * (as negatives) and for harmful rows with known categories, never for harmful rows whose category is unknown.
+ */
+export function labelRow(row: DataRow, labels: readonly ScoreKey[]): { y: Float32Array; mask: Uint8Array } {
+  const y = new Float32Array(labels.length);
+  const mask = new Uint8Array(labels.length);
+  const cats = new Set<string>(row.categories);
+  labels.forEach((key, i) => {
+    if (key === "harmful") {
+      y[i] = row.harmful ? 1 : 0;
+      mask[i] = 1;
+    } else if (key === "attack") {
+      y[i] = rowAttack(row) !== null ? 1 : 0;
+      mask[i] = 1;
+    } else {
+      const unknown = row.harmful && cats.size === 0;
+      y[i] = cats.has(key) ? 1 : 0;
+      mask[i] = unknown ? 0 : 1;
+    }
+  });
+  return { y, mask };
+}
+
+/** Featurizes every bag of an input, reusing `scratch` lists. */
+export function featurizeInput(
+  settings: FeaturizerSettings,
+  input: ClassifierInput,
+  scratch: IdList[],
+): IdList[] {
+  return inputToBagTexts(input).map((text, b) => {
+    const list = scratch[b] ?? createIdList();
+    scratch[b] = list;
+    return featurizeText(settings, b, text, list);
+  });
+}
+
+function dedupe(list: IdList): { ids: Int32Array; w: Float32Array } {
+  const sorted = list.ids.slice(0, list.length).sort();
+  const ids: number[] = [];
+  const w: number[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j < sorted.length && sorted[j] === sorted[i]) j++;
+    ids.push(sorted[i] ?? 0);
+    w.push((j - i) / sorted.length);
+    i = j;
+  }
+  return { ids: Int32Array.from(ids), w: Float32Array.from(w) };
+}
+
+/** Weighting knobs. */
+export interface WeightOptions {
+  /** Each source's total weight grows as rows^power (0.5 = square root). @defaultValue 0.5 */
+  readonly sourcePower: number;
+  /** Multiplier for rows with weak labels. @defaultValue 0.5 */
+  readonly weakFactor: number;
+  /** Share of total weight for harmful rows. @defaultValue 0.5 */
+  readonly harmfulShare: number;
+  /** Multiplier for augmented rows (source `aug:*`). @defaultValue 1 */
+  readonly augmentFactor?: number;
+}
+
+/** Builds weighted examples. */
+export function buildExamples(
+  settings: FeaturizerSettings,
+  items: readonly LabelledInput[],
+  labels: readonly ScoreKey[],
+  wo: WeightOptions,
+): Example[] {
+  const perSource = new Map<string, number>();
+  for (const it of items) perSource.set(it.source, (perSource.get(it.source) ?? 0) + 1);
+  const scratch: IdList[] = [];
+  const raw = items.map((it) => {
+    const n = perSource.get(it.source) ?? 1;
+    const weight = (Math.pow(n, wo.sourcePower) / n) * (it.row.weak ? wo.weakFactor : 1);
+    const bags = featurizeInput(settings, it.input, scratch).map(dedupe);
+    return { bags, ...labelRow(it.row, labels), weight, harmful: it.row.harmful };
+  });
+  let wh = 0;
+  let wb = 0;
+  for (const e of raw) {
+    if (e.harmful) wh += e.weight;
+    else wb += e.weight;
+  }
+  const n = raw.length;
+  const fh = wh > 0 ? (wo.harmfulShare * n) / wh : 0;
+  const fb = wb > 0 ? ((1 - wo.harmfulShare) * n) / wb : 0;
+  return raw.map((e) => ({ bags: e.bags, y: e.y, mask: e.mask, weight: e.weight * (e.harmful ? fh : fb) }));
+}
+
+const FOLLOW_UPS = [
+  "Can you go into more detail on that?",
+  "Tell me more about the second point.",
+  "How exactly would I do that?",
+  "Continue.",
+  "Please expand on your answer.",
+  "What would the steps be?",
+  "ok and then what?",
+  "Thanks. Can you explain it more simply?",
+];
+
+/**
+ * Conversation-stage augmentation from prompt rows (all permissive train rows): as a single user turn, after
+ * an unrelated benign turn, or followed by a vague follow-up turn (so the label lives in the earlier turn,
+ * as in coreference attacks). Deterministic for a seed.
+ */
+export function augmentConversations(
+  prompts: readonly PromptRow[],
+  seed: number,
+  share: number,
+): LabelledInput[] {
+  const rng = createRng(seed);
+  const benign = prompts.filter((p) => !p.harmful && p.text.length < 600);
+  const out: LabelledInput[] = [];
+  for (const p of prompts) {
+    if (rng.next() >= share) continue;
+    const r = rng.next();
+    const other = benign[rng.int(benign.length)]?.text ?? "Hello";
+    const follow = FOLLOW_UPS[rng.int(FOLLOW_UPS.length)] ?? "Continue.";
+    const msgs =
+      r < 0.5
+        ? [{ role: "user" as const, content: p.text }]
+        : r < 0.75
+          ? [
+              { role: "user" as const, content: other },
+              { role: "user" as const, content: p.text },
+            ]
+          : [
+              { role: "user" as const, content: p.text },
+              { role: "user" as const, content: follow },
+            ];
+    const input = rowToClassifierInput("conversation", { messages: msgs });
+    if (input) out.push({ input, row: p, source: `aug:${p.source}` });
+  }
+  return out;
+}
+
+const HOW_TO = [
+  "How do I ",
+  "How can I ",
+  "How would I ",
+  "Can you tell me how to ",
+  "Explain how to ",
+  "I need to know how to ",
+  "What is the best way to ",
+];
+
+/**
+ * Phrasing augmentation for prompt rows: in the permissive data "How do I ..." questions are mostly harmful
+ * (HarmfulQA, CatQA, DangerousQA) while benign pools are phrased otherwise, so the model learns the phrasing
+ * rather than the request. A seeded share of rows of *both* labels is repeated with a how-to opener in front of
+ * the (de-capitalized) text, which keeps the label and breaks that shortcut.
+ */
+export function augmentPhrasing(
+  items: readonly LabelledInput[],
+  seed: number,
+  share: number,
+): LabelledInput[] {
+  const rng = createRng(seed ^ 0x27d4eb2f);
+  const out: LabelledInput[] = [];
+  for (const it of items) {
+    if (rng.next() >= share) continue;
+    const opener = HOW_TO[rng.int(HOW_TO.length)] ?? "How do I ";
+    const text = it.input.text.trim();
+    if (text.length === 0 || text.length > 400) continue;
+    const body = text.charAt(0).toLowerCase() + text.slice(1);
+    out.push({ input: { ...it.input, text: `${opener}${body}` }, row: it.row, source: `aug:${it.source}` });
+  }
+  return out;
+}

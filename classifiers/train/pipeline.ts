@@ -1,0 +1,209 @@
+/**
+ * Train one stage's model end to end: select rows, build examples, train, score val with the reference
+ * forward pass, calibrate, and (optionally) write `model.onnx` + `manifest.json`.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { calibrate } from "../calibrate.ts";
+import { digestRows, readStageRows } from "../data.ts";
+import type { LoadedRow, PromptRow } from "../data.ts";
+import type { FeaturizerSettings, IdList } from "../featurize.ts";
+import type { Manifest } from "../manifest.ts";
+import { referenceForward } from "../model.ts";
+import type { ModelWeights } from "../model.ts";
+import { exportOnnx } from "../onnx/export.ts";
+import { createRng } from "../rng.ts";
+import { STAGE_BAGS, rowToClassifierInput } from "../stage-input.ts";
+import type { ScoreKey, Stage } from "../types.ts";
+import { summarize } from "./summary.ts";
+import {
+  augmentConversations,
+  augmentPhrasing,
+  buildExamples,
+  featurizeInput,
+  stageLabels,
+} from "./examples.ts";
+import type { LabelledInput, WeightOptions } from "./examples.ts";
+import { trainModel } from "./trainer.ts";
+
+/** Hyper-parameters of one stage. */
+export interface StageConfig {
+  readonly featurizer: FeaturizerSettings;
+  readonly dim: number;
+  readonly hidden: number;
+  readonly epochs: number;
+  readonly lrEmb: number;
+  readonly lrDense: number;
+  readonly batch: number;
+  readonly weights: WeightOptions;
+  /** Conversation stage: share of permissive train prompt rows turned into conversations (0 = none). */
+  readonly augmentShare: number;
+  /** Prompt stage: share of rows repeated with a how-to opener (see `augmentPhrasing`). @defaultValue 0 */
+  readonly phraseShare?: number;
+}
+
+/** Options of a training run. */
+export interface TrainStageOptions {
+  readonly stage: Stage;
+  readonly dataDir: string;
+  readonly config: StageConfig;
+  readonly seed: number;
+  /** Keep at most this many train rows (seeded sample) - for tests. */
+  readonly limit?: number;
+  /** Directory to write `model.onnx` + `manifest.json` into; nothing is written when absent. */
+  readonly outDir?: string;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** What a run produced. */
+export interface TrainStageResult {
+  readonly weights: ModelWeights;
+  readonly manifest: Manifest;
+  readonly onnx: Uint8Array;
+}
+
+const toItems = (stage: Stage, rows: readonly LoadedRow[]): LabelledInput[] =>
+  rows.flatMap(({ row }) => {
+    const input = rowToClassifierInput(stage, row);
+    return input ? [{ input, row, source: row.source }] : [];
+  });
+
+/** Permissive train rows of a file in file order, or a seeded sample of `limit` of them (still in file order). */
+function selectTrain(all: readonly LoadedRow[], limit: number | undefined, seed: number): LoadedRow[] {
+  const train = all.filter((r) => r.row.permissive && r.row.split === "train");
+  if (limit === undefined || train.length <= limit) return train;
+  const rng = createRng(seed ^ 0x5bd1e995);
+  const keyed = train.map((_, i) => ({ i, k: rng.next() }));
+  keyed.sort((a, b) => a.k - b.k);
+  const keep = keyed.slice(0, limit).map((x) => x.i);
+  keep.sort((a, b) => a - b);
+  return keep.map((i) => train[i] as LoadedRow);
+}
+
+/** The stage's training items (with the conversation augmentation) and the rows they came from. */
+async function selectItems(o: TrainStageOptions, all: readonly LoadedRow[]) {
+  const used = selectTrain(all, o.limit, o.seed);
+  let items = toItems(o.stage, used);
+  if ((o.config.phraseShare ?? 0) > 0)
+    items = items.concat(augmentPhrasing(items, o.seed, o.config.phraseShare ?? 0));
+  let digestSource = used;
+  if (o.stage === "conversation" && o.config.augmentShare > 0) {
+    const pUsed = selectTrain(await readStageRows(o.dataDir, "prompt"), o.limit, o.seed);
+    const aug = augmentConversations(
+      pUsed.map((r) => r.row as PromptRow),
+      o.seed,
+      o.config.augmentShare,
+    );
+    items = items.concat(aug);
+    digestSource = used.concat(pUsed);
+  }
+  return { used, items, digestSource };
+}
+
+/** Scores inputs with the reference forward pass: one probability array per input (label order). */
+export function scoreReference(
+  w: ModelWeights,
+  settings: FeaturizerSettings,
+  items: readonly LabelledInput[],
+): Float64Array[] {
+  const scratch: IdList[] = [];
+  return items.map((it) => referenceForward(w, featurizeInput(settings, it.input, scratch)));
+}
+
+/** Trains one stage. */
+export async function trainStage(o: TrainStageOptions): Promise<TrainStageResult> {
+  const { stage, config } = o;
+  const all = await readStageRows(o.dataDir, stage);
+  const { used, items, digestSource } = await selectItems(o, all);
+  const labels = stageLabels(stage);
+  const examples = buildExamples(config.featurizer, items, labels, config.weights);
+  const weights = trainModel(examples, {
+    labels,
+    buckets: config.featurizer.buckets,
+    bags: STAGE_BAGS[stage],
+    dim: config.dim,
+    hidden: config.hidden,
+    epochs: config.epochs,
+    lrEmb: config.lrEmb,
+    lrDense: config.lrDense,
+    batch: config.batch,
+    seed: o.seed,
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+  });
+  const val = toItems(
+    stage,
+    all.filter((r) => r.row.permissive && r.row.split === "val"),
+  );
+  const valScores = scoreReference(weights, config.featurizer, val);
+  const benign: Partial<Record<ScoreKey, number[]>> = {};
+  labels.forEach((key, k) => {
+    benign[key] = val.flatMap((it, i) => (it.row.harmful ? [] : [valScores[i]?.[k] ?? 0]));
+  });
+  const thresholds = calibrate(benign);
+  const onnx = exportOnnx(weights, { stage });
+  const manifest = buildManifest(o, {
+    weights,
+    thresholds,
+    benignRows: benign.harmful?.length ?? 0,
+    dataDigest: digestRows(digestSource),
+    rows: used.length,
+    examples: examples.length,
+    eval: summarize(stage, labels, val, valScores, thresholds),
+    onnx,
+  });
+  if (o.outDir) {
+    await mkdir(o.outDir, { recursive: true });
+    await writeFile(join(o.outDir, "model.onnx"), onnx);
+    await writeFile(join(o.outDir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  }
+  return { weights, manifest, onnx };
+}
+
+interface ManifestParts {
+  readonly weights: ModelWeights;
+  readonly thresholds: Manifest["thresholds"];
+  readonly benignRows: number;
+  readonly dataDigest: string;
+  readonly rows: number;
+  readonly examples: number;
+  readonly eval: Manifest["eval"];
+  readonly onnx: Uint8Array;
+}
+
+function buildManifest(o: TrainStageOptions, p: ManifestParts): Manifest {
+  const { stage, config } = o;
+  return {
+    name: `portcullis-${stage}`,
+    version: "1.0.0",
+    stage,
+    kind: "embedding-bag",
+    labels: [...p.weights.labels],
+    featurizer: { ...config.featurizer },
+    architecture: { bags: p.weights.bags, dim: p.weights.dim, hidden: p.weights.hidden },
+    thresholds: p.thresholds,
+    calibration: { flagFpr: 0.02, blockFpr: 0.005, rows: p.benignRows, split: "val (permissive, benign)" },
+    training: {
+      dataDigest: p.dataDigest,
+      rows: p.rows,
+      examples: p.examples,
+      seed: o.seed,
+      hyper: {
+        dim: config.dim,
+        hidden: config.hidden,
+        epochs: config.epochs,
+        lrEmb: config.lrEmb,
+        lrDense: config.lrDense,
+        batch: config.batch,
+        sourcePower: config.weights.sourcePower,
+        weakFactor: config.weights.weakFactor,
+        harmfulShare: config.weights.harmfulShare,
+        augmentFactor: config.weights.augmentFactor ?? 1,
+        augmentShare: config.augmentShare,
+        phraseShare: config.phraseShare ?? 0,
+      },
+    },
+    eval: p.eval,
+    files: { model: "model.onnx", modelSha256: createHash("sha256").update(p.onnx).digest("hex") },
+  };
+}
