@@ -46,8 +46,8 @@ export function createApp(deps: Deps, extra: ((app: Hono<AppEnv>) => void)[] = [
   app.use(requestContext(deps));
   registerHealthRoutes(app);
   registerModelRoutes(app);
-  registerCompletionRoutes(app, { bodyLimitBytes: deps.config.server.bodyLimitBytes });
-  registerClassifyRoutes(app, { bodyLimitBytes: deps.config.server.bodyLimitBytes });
+  registerCompletionRoutes(app);
+  registerClassifyRoutes(app);
   for (const register of extra) register(app);
   app.notFound((c) =>
     renderError(c, new GatewayError("not_found", `no route for ${c.req.method} ${c.req.path}`)),

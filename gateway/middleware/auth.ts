@@ -5,6 +5,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
 import { GatewayError } from "../errors.ts";
+import { headerOf } from "../http/node-io.ts";
 
 export interface AuthOptions {
   /** Scope the route needs. @defaultValue "chat" */
@@ -24,7 +25,7 @@ export function presentedKey(headers: { header(name: string): string | undefined
 
 export function auth({ scope = "chat" }: AuthOptions = {}): MiddlewareHandler<AppEnv> {
   return async function authMiddleware(c, next) {
-    const presented = presentedKey(c.req);
+    const presented = presentedKey({ header: (name) => headerOf(c, name) });
     if (presented === undefined) {
       throw new GatewayError("missing_key", "missing API key: send Authorization: Bearer <key> or x-api-key");
     }

@@ -2,12 +2,13 @@
 import { randomUUID } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv, Deps } from "../env.ts";
+import { headerOf } from "../http/node-io.ts";
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
   return async function requestContextMiddleware(c, next) {
-    const incoming = c.req.header("x-request-id");
+    const incoming = headerOf(c, "x-request-id");
     const requestId = incoming !== undefined && SAFE_ID.test(incoming) ? incoming : randomUUID();
     c.set("deps", deps);
     c.set("requestId", requestId);

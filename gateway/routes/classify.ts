@@ -4,13 +4,13 @@
  * action the policy would take. Nothing is forwarded upstream and no incident is recorded.
  */
 import type { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { renderTurns, type ClassifierInput, type Turn } from "../../classifiers/types.ts";
 import { openaiDialect } from "../dialects/openai.ts";
 import { zodMessage } from "../dialects/zod-message.ts";
 import type { AppEnv } from "../env.ts";
 import { GatewayError } from "../errors.ts";
+import { readBodyText } from "../http/node-io.ts";
 import { auth } from "../middleware/auth.ts";
 
 const messageSchema = z.object({
@@ -43,7 +43,7 @@ function toClassifierInput(i: Input): ClassifierInput {
   }
 }
 
-export function registerClassifyRoutes(app: Hono<AppEnv>, opts: { bodyLimitBytes: number }): void {
+export function registerClassifyRoutes(app: Hono<AppEnv>): void {
   app.post(
     "/v1/classify",
     async function setDialect(c, next) {
@@ -51,17 +51,12 @@ export function registerClassifyRoutes(app: Hono<AppEnv>, opts: { bodyLimitBytes
       await next();
     },
     auth({ scope: "classify" }),
-    bodyLimit({
-      maxSize: opts.bodyLimitBytes,
-      onError: () => {
-        throw new GatewayError("body_too_large", `request body exceeds ${opts.bodyLimitBytes} bytes`);
-      },
-    }),
     async function classify(c) {
       const deps = c.var.deps;
+      const text = await readBodyText(c, deps.config.server.bodyLimitBytes);
       let raw: unknown;
       try {
-        raw = await c.req.json();
+        raw = JSON.parse(text) as unknown;
       } catch {
         throw new GatewayError("invalid_json", "request body is not valid JSON");
       }

@@ -3,7 +3,6 @@
  * Conversation, route, screen the request, then refuse or forward (JSON or guarded SSE).
  */
 import type { Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { StageRecord } from "../../contracts/incident.ts";
 import { anthropicDialect } from "../dialects/anthropic.ts";
 import { openaiDialect } from "../dialects/openai.ts";
@@ -12,6 +11,7 @@ import type { AppEnv } from "../env.ts";
 import { GatewayError } from "../errors.ts";
 import { buildIncident, needsIncident } from "../incidents/build.ts";
 import { publishIncident, type Exchange } from "./exchange.ts";
+import { clientGoneSignal, headerOf, readBodyText } from "../http/node-io.ts";
 import { auth } from "../middleware/auth.ts";
 import { forwardJson } from "./forward-json.ts";
 import { forwardStream } from "./forward-stream.ts";
@@ -51,7 +51,7 @@ function refuse(x: Exchange, stages: StageRecord[]): Response {
 function createHandler(dialect: DialectAdapter) {
   return async function completionHandler(c: Context<AppEnv>): Promise<Response> {
     const deps = c.var.deps;
-    const rawBody = await c.req.text();
+    const rawBody = await readBodyText(c, deps.config.server.bodyLimitBytes);
     const request = dialect.parseRequest(parseJson(rawBody));
     const route = deps.router.match(request.model, dialect.name);
     if (!route)
@@ -65,7 +65,7 @@ function createHandler(dialect: DialectAdapter) {
         `model "${request.model}" requires an ASL-${route.asl} policy; this key's policy "${policy.name}" is ASL-${policy.asl}`,
       );
     }
-    const userId = c.req.header("x-portcullis-user") ?? c.req.header("x-user-id");
+    const userId = headerOf(c, "x-portcullis-user") ?? headerOf(c, "x-user-id");
     const x: Exchange = {
       c,
       dialect,
@@ -73,7 +73,7 @@ function createHandler(dialect: DialectAdapter) {
       rawBody,
       upstreamName: route.upstream,
       policyName: policy.name,
-      signal: c.req.raw.signal,
+      signal: clientGoneSignal(c),
       incident: {
         requestId: c.var.requestId,
         tenant: key.tenant,
@@ -104,7 +104,7 @@ function createHandler(dialect: DialectAdapter) {
 }
 
 /** Registers both dialects' completion routes. */
-export function registerCompletionRoutes(app: Hono<AppEnv>, opts: { bodyLimitBytes: number }): void {
+export function registerCompletionRoutes(app: Hono<AppEnv>): void {
   for (const [path, dialect] of [
     ["/v1/chat/completions", openaiDialect],
     ["/v1/messages", anthropicDialect],
@@ -115,12 +115,6 @@ export function registerCompletionRoutes(app: Hono<AppEnv>, opts: { bodyLimitByt
         c.set("dialect", dialect);
         await next();
       },
-      bodyLimit({
-        maxSize: opts.bodyLimitBytes,
-        onError: () => {
-          throw new GatewayError("body_too_large", `request body exceeds ${opts.bodyLimitBytes} bytes`);
-        },
-      }),
       auth({ scope: "chat" }),
       createHandler(dialect),
     );

@@ -2,6 +2,7 @@
 import type { ResolvedPolicy } from "../screening/policy.ts";
 import { refusalId } from "../dialects/types.ts";
 import { GatewayError } from "../errors.ts";
+import { headerOf } from "../http/node-io.ts";
 import { buildIncident, needsIncident } from "../incidents/build.ts";
 import { upstreamStatusError } from "../upstream/upstreams.ts";
 import { publishIncident, type Exchange } from "./exchange.ts";
@@ -21,7 +22,7 @@ export async function forwardJson(x: Exchange, policy: ResolvedPolicy): Promise<
   const res = await upstream.call({
     path: c.req.path,
     body: x.rawBody,
-    clientHeaders: c.req.raw.headers,
+    clientHeader: (name) => headerOf(c, name),
     requestId: c.var.requestId,
     signal: x.signal,
   });

@@ -4,6 +4,7 @@
  * block aborts the upstream and ends the client stream as a refusal.
  */
 import { GatewayError } from "../errors.ts";
+import { headerOf } from "../http/node-io.ts";
 import { buildIncident, needsIncident } from "../incidents/build.ts";
 import type { ResolvedPolicy } from "../screening/policy.ts";
 import { createStreamGuard, type StreamSummary } from "../stream/guard.ts";
@@ -56,7 +57,7 @@ export async function forwardStream(x: Exchange, policy: ResolvedPolicy): Promis
   const res = await upstream.call({
     path: c.req.path,
     body: x.rawBody,
-    clientHeaders: c.req.raw.headers,
+    clientHeader: (name) => headerOf(c, name),
     requestId: c.var.requestId,
     signal: abort.signal,
   });

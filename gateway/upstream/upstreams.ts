@@ -23,7 +23,8 @@ export interface UpstreamRequest {
   /** Path after the base URL, e.g. `/v1/chat/completions`. */
   readonly path: string;
   readonly body: string;
-  readonly clientHeaders: Headers;
+  /** Reads a client request header (lower-case name). */
+  readonly clientHeader: (name: string) => string | undefined;
   readonly requestId: string;
   readonly signal: AbortSignal;
 }
@@ -74,8 +75,8 @@ function createUpstream(name: string, config: UpstreamConfig, env: NodeJS.Proces
     async call(req) {
       const headers: Record<string, string> = { ...fixed, "x-request-id": req.requestId };
       for (const h of FORWARDED_HEADERS) {
-        const v = req.clientHeaders.get(h);
-        if (v !== null && headers[h] === undefined) headers[h] = v;
+        const v = req.clientHeader(h);
+        if (v !== undefined && headers[h] === undefined) headers[h] = v;
       }
       if (config.dialect === "anthropic" && headers["anthropic-version"] === undefined) {
         headers["anthropic-version"] = "2023-06-01";

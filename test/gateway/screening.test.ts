@@ -97,3 +97,17 @@ describe("cascade", () => {
     expect(open).toMatchObject({ action: "allow", failMode: "open" });
   });
 });
+
+describe("labels", () => {
+  it("lists label-only keys as incident categories only when another key triggered an action", () => {
+    const thresholds = { harmful: { flag: 0.5 }, crime: { label: 0.2 } };
+    expect(decide({ harmful: 0.1, crime: 0.9 }, thresholds)).toEqual({ action: "allow", fired: [] });
+    expect(decide({ harmful: 0.7, crime: 0.3 }, thresholds)).toEqual({
+      action: "flag",
+      fired: [
+        { key: "harmful", score: 0.7, action: "flag" },
+        { key: "crime", score: 0.3, action: "allow" },
+      ],
+    });
+  });
+});

@@ -3,9 +3,11 @@
  * on a free port, with a YAML config written to a temp dir. Processes are killed in `stop()`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { inject } from "vitest";
 import { stringify } from "yaml";
 import { freePort } from "../../gateway/embedded/redis-child.ts";
 import { hashKey } from "../../gateway/keys/key-store.ts";
@@ -97,6 +99,12 @@ export async function startGateway(
     PORTCULLIS_LOG_LEVEL: "info",
     ...opts.env,
   };
+  if (opts.config && opts.config.redis === undefined && env.REDIS_URL === undefined) {
+    // Configured gateways share the run's private redis-server under a unique prefix (the embedded default,
+    // started without a config, starts its own as a newcomer's would).
+    env.REDIS_URL = inject("redisUrl");
+    env.PORTCULLIS_REDIS_PREFIX = `{t-${randomBytes(5).toString("hex")}}`;
+  }
   if (opts.config) {
     const path = join(dir, "portcullis.yaml");
     writeFileSync(path, stringify(opts.config));
