@@ -77,7 +77,11 @@ export async function forwardStream(x: Exchange, policy: ResolvedPolicy): Promis
     abort: () => abort.abort(),
     onFirstChunk: () =>
       deps.metrics.upstreamTtft.observe({ upstream: upstream.name }, (performance.now() - t0) / 1000),
-    onError: (e) => c.var.log.warn({ err: e, upstream: upstream.name }, "upstream stream read failed"),
+    onError: (e) => {
+      // Our own abort (a block, or the client leaving) is not an upstream failure.
+      if (!abort.signal.aborted)
+        c.var.log.warn({ err: e, upstream: upstream.name }, "upstream stream read failed");
+    },
   });
   const sp = policy.stages.completion;
   if (!sp.enabled || sp.cascade.length === 0) {
