@@ -67,6 +67,19 @@ const classifierSchema = z.discriminatedUnion("kind", [
     dir: z.string(),
   }),
   z.object({
+    /** Bring-your-own transformer ONNX (e.g. Prompt Guard 2): `model.onnx`, `tokenizer.json`, `config.json`. */
+    kind: z.literal("transformer"),
+    dir: z.string(),
+    /** Model label (`id2label`) -> score key, or null to ignore it. @defaultValue by label name */
+    labelMap: z.record(z.string(), z.enum(SCORE_KEYS).nullable()).optional(),
+    /** Tokens per input (explicit truncation). @defaultValue 512 */
+    maxTokens: z.number().int().positive().default(512),
+    /** worker_threads running the model. @defaultValue 1 */
+    poolSize: z.number().int().positive().default(1),
+    /** Per-call deadline, queue wait included. @defaultValue 250 */
+    deadlineMs: z.number().int().positive().default(250),
+  }),
+  z.object({
     kind: z.literal("judge"),
     baseUrl: z.url(),
     model: z.string(),

@@ -38,6 +38,20 @@ async function create(
       const m = await createOnnxClassifier({ dir: c.dir, name });
       return [m, { name, kind: "onnx", stage: m.manifest.stage, thresholds: m.thresholds }];
     }
+    case "transformer": {
+      // Loaded only when configured; runs in a worker_threads pool.
+      const { createTransformerClassifier } =
+        await import("../../classifiers/transformer/transformer-classifier.ts");
+      const t = await createTransformerClassifier({
+        dir: c.dir,
+        name,
+        maxTokens: c.maxTokens,
+        poolSize: c.poolSize,
+        deadlineMs: c.deadlineMs,
+        ...(c.labelMap ? { labelMap: c.labelMap } : {}),
+      });
+      return [t, { name, kind: "transformer" }];
+    }
     case "judge": {
       // Loaded only when a judge is configured.
       const { createJudgeClassifier } = await import("../../classifiers/judge/judge-classifier.ts");
