@@ -12,6 +12,8 @@ import { createJudgeClassifier } from "../classifiers/judge/judge-classifier.ts"
 import { createAuditLog } from "../contracts/audit-log.ts";
 import { DEEP_SCAN_QUEUE, ENFORCEMENT_QUEUE, INCIDENT_QUEUE } from "../contracts/incident.ts";
 import { redisKeys } from "../contracts/redis-keys.ts";
+import type { Rule } from "../classifiers/rules.ts";
+import { DEFAULT_RULES } from "../gateway/config/default-rules.ts";
 import { embeddedConfig } from "../gateway/config/embedded.ts";
 import { ConfigError, loadConfig, readConfigFile } from "../gateway/config/load.ts";
 import type { Config } from "../gateway/config/schema.ts";
@@ -19,6 +21,7 @@ import { createDeepScanProcessor } from "./deep-scan/deep-scan.ts";
 import { createEnforcementProcessor, postWebhook } from "./enforcement/enforcement.ts";
 import { createIntakeProcessor, storeIncident, type IntakeOptions } from "./intake/intake.ts";
 import { createRedactor } from "./intake/redact.ts";
+import { createRuleLocator } from "./intake/span.ts";
 import { createWorkerMetrics, serveMetrics, type JobQueueLabel, type WorkerMetrics } from "./metrics.ts";
 
 /** Bounded job retention (CONVENTIONS 11). */
@@ -27,11 +30,28 @@ const RETENTION = {
   removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
 };
 
+/**
+ * A job in flight when Redis goes away can stay `active` after Redis returns (its completion was lost with the
+ * connection); the stalled-job check puts it back once its lock lapses. Short locks (renewed every half period while
+ * a job runs, so long judge calls keep theirs) bring such incidents back within seconds, and a job may stall a few
+ * times (one outage each) before BullMQ gives up on it, so an outage never turns a flag into a failed job.
+ */
+const STALLED = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 5 };
+
 function loadWorkerConfig(env: NodeJS.ProcessEnv): Config {
   const path = env.PORTCULLIS_CONFIG;
   // Without a file the workers serve the embedded default; its upstream URL is never used here.
   const raw = path !== undefined ? readConfigFile(path) : embeddedConfig("http://127.0.0.1:9");
   return loadConfig({ raw, source: path ?? "embedded default", env });
+}
+
+/** The rules the gateway screens with: the built-ins (unless a configured `rules` replaces them) plus configured ones. */
+function screeningRules(config: Config): Rule[] {
+  const configured = Object.entries(config.classifiers).flatMap(([name, c]) =>
+    c.kind === "rules" ? [{ name, rules: c.rules }] : [],
+  );
+  const builtIn = configured.some((c) => c.name === "rules") ? [] : DEFAULT_RULES;
+  return [...builtIn, ...configured.flatMap((c) => c.rules)];
 }
 
 interface Started {
@@ -49,6 +69,7 @@ function startWorker(
     connection: ctx.connection,
     prefix: ctx.prefix,
     concurrency: ctx.concurrency,
+    ...STALLED,
   });
   w.on("error", (e) => ctx.logger.warn({ err: e.message, queue: label }, "worker error"));
   w.on("failed", (job, e) => {
@@ -80,6 +101,7 @@ function startAll(
     queues: { intake: incidents, enforcement, ...(deepScan ? { deep_scan: deepScan } : {}) },
   });
   const redact = createRedactor(config.incidents.redact);
+  const locate = createRuleLocator(screeningRules(config));
   const intake: IntakeOptions = {
     redis: connection,
     keys,
@@ -87,6 +109,7 @@ function startAll(
     retentionDays: config.incidents.retentionDays,
     dedupeWindowSeconds: config.incidents.dedupeWindowSeconds,
     enforcement,
+    locate,
     jobOptions: RETENTION,
   };
   const ctx = { connection, prefix, logger, metrics };
@@ -166,6 +189,11 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+  if (process.channel && env.PORTCULLIS_WORKERS_PARENT_IPC === "1") {
+    // Spawned by the gateway: its IPC channel closes when it dies, however it dies; do not outlive it.
+    process.channel.unref();
+    process.on("disconnect", () => shutdown("gateway exited"));
+  }
 }
 
 main().catch((e: unknown) => {

@@ -7,7 +7,16 @@ import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startGateway, startMockUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
-import { api, CBRN_PROMPT, chat, incidentConfig, TOKENS, uniquePrefix, waitFor } from "../helpers/review.ts";
+import {
+  api,
+  CBRN_PROMPT,
+  chat,
+  incidentConfig,
+  TOKENS,
+  uniquePrefix,
+  waitFor,
+  workersReady,
+} from "../helpers/review.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 
@@ -34,6 +43,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI === undefined)("review c
         ],
       }),
     ]);
+    await workersReady(gateway);
   });
   afterAll(async () => {
     await browser?.close();
@@ -63,7 +73,8 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI === undefined)("review c
     await page.click("#claim");
     expect(await page.textContent("#incident-id")).toBe(id);
     expect(await page.textContent("#status")).toBe("claimed");
-    expect(await page.textContent("mark.flagged")).toBe(CBRN_PROMPT);
+    // The span is where the CBRN rule matched, not the whole prompt.
+    expect(await page.textContent("mark.flagged")).toBe("synthesize a nerve agent");
     expect(await page.textContent("#scores")).toContain("rules");
 
     await page.selectOption("#decision", "violation");

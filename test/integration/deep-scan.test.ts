@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startGateway, startMockUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
-import { TOKENS, api, chat, incidentConfig, uniquePrefix, waitFor } from "../helpers/review.ts";
+import { TOKENS, api, chat, incidentConfig, uniquePrefix, waitFor, workersReady } from "../helpers/review.ts";
 
 let mock: RunningProcess;
 let gateway: RunningProcess;
@@ -19,6 +19,7 @@ beforeAll(async () => {
     },
   });
   gateway = await startGateway({ config });
+  await workersReady(gateway);
 });
 
 afterAll(async () => {

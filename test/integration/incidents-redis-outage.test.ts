@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisKeys } from "../../contracts/redis-keys.ts";
 import { freePort } from "../../gateway/embedded/redis-child.ts";
 import { startGateway, startMockUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
-import { chat, incidentConfig, uniquePrefix, waitFor } from "../helpers/review.ts";
+import { chat, incidentConfig, uniquePrefix, waitFor, workersReady } from "../helpers/review.ts";
 
 const DEADLINE_MS = 200;
 
@@ -54,9 +54,15 @@ describe("incident producer under a Redis outage", () => {
     upstream = await startMockUpstreamProcess();
     const redisUrl = `redis://127.0.0.1:${port}`;
     gateway = await startGateway({
-      config: incidentConfig(upstream.url, { redisUrl, prefix }),
+      // Enforcement is not under test here: 25 blocks must not throttle the key half-way through.
+      config: incidentConfig(upstream.url, {
+        redisUrl,
+        prefix,
+        overrides: { enforcement: { thresholds: { throttle: 1_000, suspend: 2_000 } } },
+      }),
       env: { PORTCULLIS_ENQUEUE_TIMEOUT_MS: String(DEADLINE_MS), PORTCULLIS_WORKER_METRICS_PORT: "0" },
     });
+    await workersReady(gateway);
     client = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
     client.on("error", () => undefined);
   });
@@ -94,7 +100,8 @@ describe("incident producer under a Redis outage", () => {
     expect(new Set(all).size).toBe(25);
 
     await client.connect();
-    await waitFor(async () => (await client.zcard(keys.index)) >= 25, 20_000, 100);
+    // Jobs that were in flight at the kill come back through the stalled-job check (10 s lock, 5 s interval).
+    await waitFor(async () => (await client.zcard(keys.index)) >= 25, 40_000, 100);
     // Give late replays a moment to (wrongly) add more, then check exactly-once.
     await new Promise((r) => setTimeout(r, 1_500));
     const indexed = await client.zrange(keys.index, "0", "-1");
@@ -106,5 +113,5 @@ describe("incident producer under a Redis outage", () => {
     const failures = Number(/^portcullis_enqueue_failures_total (\d+)/m.exec(metrics)?.[1] ?? "0");
     expect(failures).toBeGreaterThanOrEqual(12);
     expect(metrics).toMatch(/^portcullis_spool_depth 0$/m);
-  }, 60_000);
+  }, 90_000);
 });

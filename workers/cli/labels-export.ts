@@ -1,91 +1,67 @@
 /**
  * `npm run labels:export -- --out <dir> [--since <ISO time>]`: writes reviewed incidents (violation or benign) as
- * JSONL rows in the shared data schema (`../shared/data/DATA.md`) for retraining: `prompts.jsonl` (the newest
- * user turn), `completions.jsonl` (when a completion was screened) and `conversations.jsonl` (multi-turn).
- * Reviewer labels are not weak; the rows are internal data (`permissive: false`) and go to the `train` split.
+ * JSONL rows in the shared data schema (`../shared/data/DATA.md`, rows built by `workers/labels/rows.ts`) for
+ * retraining: `prompts.jsonl`, `completions.jsonl` and `conversations.jsonl`. Every row is validated with the
+ * training loader's own schemas before it is written. Escalated, undecided and expired incidents are skipped.
  *
- * Uses REDIS_URL and PORTCULLIS_REDIS_PREFIX.
+ * Uses REDIS_URL and PORTCULLIS_REDIS_PREFIX (default `{portcullis}`).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
-import { HARM_CATEGORIES } from "../../classifiers/types.ts";
-import { storedIncidentSchema, type StoredIncident } from "../../contracts/incident.ts";
+import type { z } from "zod";
+import { completionRowSchema, conversationRowSchema, promptRowSchema } from "../../classifiers/data.ts";
+import { storedIncidentSchema } from "../../contracts/incident.ts";
 import { redisKeys } from "../../contracts/redis-keys.ts";
+import { labelRows, type LabelRows } from "../labels/rows.ts";
 
-const HARM: ReadonlySet<string> = new Set(HARM_CATEGORIES);
-const COMMON = {
-  source: "portcullis_review",
-  license: "internal",
-  permissive: false,
-  weak: false,
-  split: "train",
+const SCHEMAS: Record<keyof LabelRows, z.ZodType> = {
+  prompts: promptRowSchema,
+  completions: completionRowSchema,
+  conversations: conversationRowSchema,
 };
 
-interface Labelled {
-  incident: StoredIncident;
-  decision: "violation" | "benign";
-  category: string;
-}
-
-/** The rows one reviewed incident contributes, by file. */
-function labelRows(l: Labelled): { prompts: object[]; completions: object[]; conversations: object[] } {
-  const i = l.incident;
-  const harmful = l.decision === "violation";
-  const categories = harmful && HARM.has(l.category) ? [l.category] : [];
-  const attack = harmful && (l.category === "jailbreak" || l.category === "injection") ? l.category : null;
-  const id = `portcullis_review:${i.id}`;
-  const lastUser = [...i.conversation].reverse().find((t) => t.role === "user")?.text;
-  const out = { prompts: [] as object[], completions: [] as object[], conversations: [] as object[] };
-  const promptStage = i.stages.some((s) => s.stage === "prompt" && s.action !== "allow");
-  if (lastUser !== undefined && (promptStage || !i.completion)) {
-    out.prompts.push({ id, text: lastUser, harmful, categories, attack, ...COMMON });
-  }
-  if (i.completion && i.stages.some((s) => s.stage === "completion" && s.action !== "allow")) {
-    out.completions.push({
-      id,
-      prompt: lastUser ?? "",
-      completion: i.completion.excerpt,
-      harmful,
-      categories,
-      ...COMMON,
+async function collect(
+  redis: Redis,
+  prefix: string,
+  since: number,
+): Promise<Record<keyof LabelRows, string[]>> {
+  const keys = redisKeys(prefix);
+  const files = { prompts: [] as string[], completions: [] as string[], conversations: [] as string[] };
+  const ids = await redis.zrangebyscore(keys.decided, since, "+inf");
+  for (const id of ids) {
+    const [raw, state] = await Promise.all([redis.get(keys.incident(id)), redis.hgetall(keys.state(id))]);
+    if (raw === null || (state.decision !== "violation" && state.decision !== "benign")) continue;
+    const rows = labelRows({
+      incident: storedIncidentSchema.parse(JSON.parse(raw)),
+      decision: state.decision,
+      category: state.category ?? "",
     });
+    for (const k of ["prompts", "completions", "conversations"] as const) {
+      for (const row of rows[k]) {
+        const r = SCHEMAS[k].safeParse(row);
+        if (!r.success) throw new Error(`incident ${id}: ${k} row fails the data schema: ${r.error.message}`);
+        files[k].push(JSON.stringify(row));
+      }
+    }
   }
-  const messages = i.conversation
-    .filter((t) => t.role === "user" || t.role === "assistant" || t.role === "system")
-    .map((t) => ({ role: t.role, content: t.text }));
-  if (messages.filter((m) => m.role !== "system").length > 1) {
-    out.conversations.push({ id, messages, harmful, categories, attack, ...COMMON });
-  }
-  return out;
+  return files;
 }
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { out: { type: "string" }, since: { type: "string" } } });
   const url = process.env.REDIS_URL;
-  if (!url || values.out === undefined) {
+  const since = values.since !== undefined ? Date.parse(values.since) : 0;
+  if (!url || values.out === undefined || Number.isNaN(since)) {
     process.stderr.write("usage: REDIS_URL=... npm run labels:export -- --out <dir> [--since <ISO time>]\n");
     return 2;
   }
-  const keys = redisKeys(process.env.PORTCULLIS_REDIS_PREFIX ?? "{portcullis}");
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-  const files = { prompts: [] as string[], completions: [] as string[], conversations: [] as string[] };
+  redis.on("error", () => undefined);
+  let files: Record<keyof LabelRows, string[]>;
   try {
-    const since = values.since !== undefined ? Date.parse(values.since) : 0;
-    const ids = await redis.zrangebyscore(keys.decided, since, "+inf");
-    for (const id of ids) {
-      const [raw, state] = await Promise.all([redis.get(keys.incident(id)), redis.hgetall(keys.state(id))]);
-      if (raw === null || (state.decision !== "violation" && state.decision !== "benign")) continue;
-      const rows = labelRows({
-        incident: storedIncidentSchema.parse(JSON.parse(raw)),
-        decision: state.decision,
-        category: state.category ?? "",
-      });
-      for (const k of ["prompts", "completions", "conversations"] as const) {
-        files[k].push(...rows[k].map((r) => JSON.stringify(r)));
-      }
-    }
+    files = await collect(redis, process.env.PORTCULLIS_REDIS_PREFIX ?? "{portcullis}", since);
   } finally {
     redis.disconnect();
   }

@@ -66,7 +66,8 @@ export function createDeepScanProcessor(o: DeepScanOptions): (job: Job) => Promi
       categories: stage.fired.map((f) => f.key).filter((k) => k !== "harmful"),
       stages: [...event.stages, stage],
     };
-    const outcome = await o.store(o.intake, prepareIncident(hit, { redact: o.redact, source: "deep-scan" }));
+    const record = prepareIncident(hit, { redact: o.redact, source: "deep-scan", locate: o.intake.locate });
+    const outcome = await o.store(o.intake, record);
     return `hit:${outcome}`;
   };
 }

@@ -15,6 +15,7 @@ import {
   STRIKE_JOB,
   strikeJobSchema,
   WEBHOOK_JOB,
+  webhookJobSchema,
   type StrikeJob,
   type WebhookJob,
 } from "../../contracts/incident.ts";
@@ -150,8 +151,10 @@ export function createEnforcementProcessor(o: EnforcementOptions): (job: Job) =>
         });
       }
       case WEBHOOK_JOB: {
+        const r = webhookJobSchema.safeParse(job.data);
+        if (!r.success) throw new UnrecoverableError("invalid webhook payload");
         if (o.settings.webhookUrl === undefined) return "no-webhook";
-        await o.sendWebhook(o.settings.webhookUrl, job.data as WebhookJob);
+        await o.sendWebhook(o.settings.webhookUrl, r.data);
         return "sent";
       }
       default:

@@ -15,6 +15,7 @@ import {
 import type { RedisKeys } from "../../contracts/redis-keys.ts";
 import { conversationHash, prepareIncident } from "./prepare.ts";
 import type { Redactor } from "./redact.ts";
+import type { SpanLocator } from "./span.ts";
 
 // KEYS: record, state, index, dedupe, queue. ARGV: record JSON, ttl s, now ms, id, dedupe ttl s, queue name,
 // state prefix.
@@ -53,6 +54,8 @@ export interface IntakeOptions {
   /** The enforcement queue (strike jobs for blocked requests). */
   enforcement: Queue;
   jobOptions: Pick<JobsOptions, "removeOnComplete" | "removeOnFail">;
+  /** Narrows the flagged span to where a rule matched. @defaultValue whole turn / cut-off completion part */
+  locate?: SpanLocator;
 }
 
 /** Stores one incident; shared by the intake worker and the deep scan (which files hits after the fact). */
@@ -91,6 +94,7 @@ export function createIntakeProcessor(o: IntakeOptions): (job: Job) => Promise<I
         `invalid incident payload: ${parsed.error.issues[0]?.message ?? "invalid"}`,
       );
     }
-    return storeIncident(o, prepareIncident(parsed.data, { redact: o.redact, source: "gateway" }));
+    const record = prepareIncident(parsed.data, { redact: o.redact, source: "gateway", locate: o.locate });
+    return storeIncident(o, record);
   };
 }

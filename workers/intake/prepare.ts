@@ -1,10 +1,11 @@
 /**
- * Turns a validated incident event into the record the intake worker stores: redacted text, the flagged span,
- * the review queue it belongs in, and the conversation hash used for dedupe. Pure.
+ * Turns a validated incident event into the record the intake worker stores: redacted text, the flagged span
+ * (`span.ts`), the review queue it belongs in, and the conversation hash used for dedupe. Pure.
  */
 import { createHash } from "node:crypto";
-import type { IncidentEvent, ReviewQueue, Span, StoredIncident } from "../../contracts/incident.ts";
+import type { IncidentEvent, ReviewQueue, StoredIncident } from "../../contracts/incident.ts";
 import type { Redactor } from "./redact.ts";
+import { flaggedSpan, type SpanLocator } from "./span.ts";
 
 function redactEvent(e: IncidentEvent, redact: Redactor): IncidentEvent {
   const conversation = e.conversation.map((t) => ({ role: t.role, text: redact(t.text) }));
@@ -27,21 +28,6 @@ function redactEvent(e: IncidentEvent, redact: Redactor): IncidentEvent {
   return { ...e, conversation, ...(completion ? { completion } : {}), client };
 }
 
-/** The text the reviewer should look at first: the cut-off part of a completion, else the newest user turn. */
-export function flaggedSpan(e: IncidentEvent): Span | null {
-  const completionFired = e.stages.some((s) => s.stage === "completion" && s.action !== "allow");
-  if (completionFired && e.completion) {
-    const len = e.completion.excerpt.length;
-    const start = e.completion.cutAt !== undefined && e.completion.cutAt < len ? e.completion.cutAt : 0;
-    return { source: "completion", start, end: len };
-  }
-  for (let i = e.conversation.length - 1; i >= 0; i--) {
-    const t = e.conversation[i];
-    if (t?.role === "user") return { source: "conversation", turn: i, start: 0, end: t.text.length };
-  }
-  return null;
-}
-
 /** Review queue by category and severity; null = stored only (fail-mode records with nothing fired). */
 export function routeQueue(e: IncidentEvent): ReviewQueue | null {
   if (e.categories.includes("cbrn")) return "cbrn";
@@ -61,14 +47,15 @@ export function conversationHash(e: IncidentEvent): string {
 /** Builds the stored record. */
 export function prepareIncident(
   e: IncidentEvent,
-  o: { redact: Redactor; source: StoredIncident["source"]; now?: Date },
+  o: { redact: Redactor; source: StoredIncident["source"]; locate?: SpanLocator | undefined; now?: Date },
 ): StoredIncident {
   const red = redactEvent(e, o.redact);
   return {
     ...red,
     receivedAt: (o.now ?? new Date()).toISOString(),
     queue: routeQueue(red),
-    span: flaggedSpan(red),
+    // Computed on the redacted text, so the offsets index what is stored.
+    span: flaggedSpan(red, o.locate),
     source: o.source,
   };
 }

@@ -15,8 +15,16 @@ export type Redactor = (text: string) => string;
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const CARD = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
+// Optional country code, optional (area code), then two to four digit groups; `isPhone` filters the candidates.
 const PHONE =
-  /(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}[\s.-]\d{2,4}[\s.-]\d{2,5}(?!\w)|(?<![\w+])\+\d{8,15}(?!\w)/g;
+  /(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]\d{2,5}){1,3}(?![\w-])|(?<![\w+])\+\d{8,15}(?!\w)/g;
+const DATE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4})$/;
+
+/** A phone number has 7 to 15 digits (E.164) and is not a date such as 2024-05-01 or 01.05.2024. */
+function isPhone(m: string): boolean {
+  const digits = m.replace(/\D/g, "").length;
+  return digits >= 7 && digits <= 15 && !DATE.test(m);
+}
 
 /** Luhn checksum over the digits of `s`. */
 export function luhn(s: string): boolean {
@@ -40,7 +48,7 @@ export function createRedactor(o: RedactOptions): Redactor {
     let out = text;
     if (o.emails) out = out.replace(EMAIL, "[EMAIL]");
     if (o.cards) out = out.replace(CARD, (m) => (luhn(m) ? "[CARD]" : m));
-    if (o.phones) out = out.replace(PHONE, "[PHONE]");
+    if (o.phones) out = out.replace(PHONE, (m) => (isPhone(m) ? "[PHONE]" : m));
     for (const re of extra) out = out.replace(re, "[REDACTED]");
     return out;
   };

@@ -1,0 +1,74 @@
+/** Redaction before storage: e-mails, Luhn-valid card numbers and phone numbers by default, plus extra patterns. */
+import { describe, expect, it } from "vitest";
+import { prepareIncident } from "../../workers/intake/prepare.ts";
+import { createRedactor, luhn } from "../../workers/intake/redact.ts";
+import { cbrnEvent } from "./fixtures.ts";
+
+const all = createRedactor({ emails: true, cards: true, phones: true, patterns: [] });
+
+describe("redaction", () => {
+  it("replaces e-mail addresses", () => {
+    expect(all("write to jane.doe+ops@mail.example.co.uk today")).toBe("write to [EMAIL] today");
+    expect(all("a@b.io and c_d@e-f.org")).toBe("[EMAIL] and [EMAIL]");
+  });
+
+  it("replaces card numbers that pass the Luhn check, in any common grouping, and keeps other numbers", () => {
+    expect(luhn("4111 1111 1111 1111")).toBe(true);
+    expect(luhn("4111 1111 1111 1112")).toBe(false);
+    expect(all("card 4111111111111111 exp")).toBe("card [CARD] exp");
+    expect(all("card 4111-1111-1111-1111.")).toBe("card [CARD].");
+    expect(all("amex 3782 822463 10005")).toBe("amex [CARD]");
+    // Same length, fails Luhn: an order number, not a card.
+    expect(all("order 4111111111111112 shipped")).toBe("order 4111111111111112 shipped");
+  });
+
+  it("replaces phone numbers in international and local formats", () => {
+    expect(all("call +1 415 555 0100 now")).toBe("call [PHONE] now");
+    expect(all("call (415) 555-0100")).toBe("call [PHONE]");
+    expect(all("ruf +4930123456789 an")).toBe("ruf [PHONE] an");
+    expect(all("tel 020 7946 0958.")).toBe("tel [PHONE].");
+  });
+
+  it("leaves ordinary text, dates, versions and short numbers alone", () => {
+    const text = "On 2024-05-01 v1.2.3 cost 12.50 for 3 items; see section 4.2 and ISBN-free notes.";
+    expect(all(text)).toBe(text);
+  });
+
+  it("honours the switches and applies extra patterns", () => {
+    const none = createRedactor({ emails: false, cards: false, phones: false, patterns: [] });
+    const text = "jane@example.com 4111111111111111 +1 415 555 0100";
+    expect(none(text)).toBe(text);
+    const extra = createRedactor({
+      emails: false,
+      cards: false,
+      phones: false,
+      patterns: ["\\bACCT-\\d{6}\\b", "secret\\s+\\w+"],
+    });
+    expect(extra("ACCT-123456 and secret sauce, ACCT-12")).toBe("[REDACTED] and [REDACTED], ACCT-12");
+  });
+
+  it("rejects a bad extra pattern when it is built (at boot), not per incident", () => {
+    expect(() =>
+      createRedactor({ emails: true, cards: true, phones: true, patterns: ["(unclosed"] }),
+    ).toThrow();
+  });
+
+  it("redacts every turn, the completion and the user id, and keeps the cut position on the cut", () => {
+    const released = "Contact ops@example.com for the ";
+    const held = "key at 4111 1111 1111 1111 and more";
+    const e = cbrnEvent(1, {
+      conversation: [
+        { role: "system", text: "Escalate to admin@corp.example" },
+        { role: "user", text: "My number is +1 415 555 0100" },
+      ],
+      completion: { excerpt: released + held, cutAt: released.length, streamed: true },
+      client: { userId: "bob@example.com" },
+    });
+    const r = prepareIncident(e, { redact: all, source: "gateway" });
+    expect(r.conversation.map((t) => t.text)).toEqual(["Escalate to [EMAIL]", "My number is [PHONE]"]);
+    expect(r.completion?.excerpt).toBe("Contact [EMAIL] for the key at [CARD] and more");
+    expect(r.completion?.excerpt.slice(r.completion.cutAt)).toBe("key at [CARD] and more");
+    expect(r.client.userId).toBe("[EMAIL]");
+    expect(JSON.stringify(r)).not.toMatch(/example\.com|4111|555 0100/);
+  });
+});
