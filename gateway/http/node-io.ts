@@ -15,7 +15,7 @@ interface NodeBindings {
 }
 
 function bindings(c: Context<AppEnv>): NodeBindings {
-  return (c.env ?? {}) as NodeBindings;
+  return c.env ?? {};
 }
 
 /** One request header (lower-case name), from Node's parsed headers when available. */

@@ -1,7 +1,7 @@
 /** Resolves the configured policies (preset + overrides) into complete per-stage policies, once at boot. */
 import { STAGES, type Stage } from "../../classifiers/types.ts";
 import type { Config, StagePolicy, StreamPolicy } from "../config/schema.ts";
-import { buildPreset, type ClassifierInfo } from "./presets.ts";
+import { buildPreset, thresholdsFor, type ClassifierInfo } from "./presets.ts";
 
 export interface ResolvedPolicy {
   readonly name: string;
@@ -31,7 +31,17 @@ export function resolvePolicies(
     for (const s of STAGES) {
       const base = preset.stages[s];
       const o = defined<StagePolicy>(p.stages[s]);
-      stages[s] = { ...base, ...o, thresholds: { ...base.thresholds, ...o.thresholds } };
+      // An overridden cascade changes which scores the thresholds apply to: a stage without its model must not
+      // judge rule scores by the model's calibration.
+      const baseThresholds =
+        o.cascade === undefined
+          ? base.thresholds
+          : thresholdsFor(
+              s,
+              infos.filter((i) => o.cascade?.some((tier) => tier.includes(i.name))),
+              p.preset === "asl3",
+            );
+      stages[s] = { ...base, ...o, thresholds: { ...baseThresholds, ...o.thresholds } };
     }
     out.set(name, {
       name,

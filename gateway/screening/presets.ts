@@ -42,7 +42,11 @@ function cascadeFor(stage: Stage, infos: readonly ClassifierInfo[]): string[][] 
   return [first, judges].filter((t) => t.length > 0);
 }
 
-function thresholdsFor(
+/**
+ * The preset thresholds of a stage: from the calibrated manifest of the stage's model when that model is in the
+ * stage's cascade (pass only the classifiers of the cascade), otherwise the rules-only defaults.
+ */
+export function thresholdsFor(
   stage: Stage,
   infos: readonly ClassifierInfo[],
   strict: boolean,

@@ -111,3 +111,33 @@ describe("labels", () => {
     });
   });
 });
+
+describe("policy resolution", () => {
+  const infos = [
+    { name: "rules", kind: "rules" as const },
+    {
+      name: "prompt-model",
+      kind: "onnx" as const,
+      stage: "prompt" as const,
+      thresholds: { harmful: { flag: 0.97, block: 0.999 }, crime: { flag: 0.2, block: 0.6 } },
+    },
+  ];
+
+  it("uses the model's calibrated thresholds when the model is in the stage's cascade", async () => {
+    const { resolvePolicies } = await import("../../gateway/screening/policy.ts");
+    const p = resolvePolicies({ p: { preset: "asl3", version: "1", stages: {}, stream: {} } }, infos).get(
+      "p",
+    );
+    expect(p?.stages.prompt.cascade).toEqual([["rules", "prompt-model"]]);
+    expect(p?.stages.prompt.thresholds.harmful).toEqual({ flag: 0.97, block: 0.999 });
+    expect(p?.stages.prompt.thresholds.crime).toEqual({ label: 0.2 });
+  });
+
+  it("falls back to rules-only thresholds when an override drops the model from the cascade", async () => {
+    const { resolvePolicies } = await import("../../gateway/screening/policy.ts");
+    const stages = { prompt: { cascade: [["rules"]] } };
+    const p = resolvePolicies({ p: { preset: "asl3", version: "1", stages, stream: {} } }, infos).get("p");
+    expect(p?.stages.prompt.thresholds.harmful).toEqual({ flag: 0.5, block: 0.95 });
+    expect(p?.stages.prompt.thresholds.crime).toBeUndefined();
+  });
+});

@@ -97,6 +97,8 @@ export async function startGateway(
     PORT: String(await freePort()),
     PORTCULLIS_DATA_DIR: join(dir, "var"),
     PORTCULLIS_LOG_LEVEL: "info",
+    // Worker processes of parallel test gateways must not compete for the default metrics port.
+    PORTCULLIS_WORKER_METRICS_PORT: "0",
     ...opts.env,
   };
   if (opts.config && opts.config.redis === undefined && env.REDIS_URL === undefined) {

@@ -20,7 +20,13 @@ beforeAll(async () => {
   const config = testConfig(mock.url, {
     keys: [
       ...(base.keys as unknown[]),
-      { id: "k-relaxed", sha256: hashKey("relaxed-key"), tenant: "acme", policy: "relaxed", scopes: ["chat"] },
+      {
+        id: "k-relaxed",
+        sha256: hashKey("relaxed-key"),
+        tenant: "acme",
+        policy: "relaxed",
+        scopes: ["chat"],
+      },
     ],
     policies: { strict: { preset: "asl3" }, relaxed: { preset: "asl2" } },
     routes: [
