@@ -3,7 +3,10 @@ import type { Context } from "hono";
 import type { IncidentEvent } from "../../contracts/incident.ts";
 import type { DialectAdapter, ParsedRequest } from "../dialects/types.ts";
 import type { AppEnv } from "../env.ts";
+import { GatewayError } from "../errors.ts";
+import { headerOf } from "../http/node-io.ts";
 import type { IncidentContext } from "../incidents/build.ts";
+import { upstreamStatusError, type Upstream, type UpstreamResponse } from "../upstream/upstreams.ts";
 
 /** Parsed, routed request plus what the forwarders need. */
 export interface Exchange {
@@ -22,4 +25,32 @@ export interface Exchange {
 export function publishIncident(c: Context<AppEnv>, event: IncidentEvent): void {
   c.var.deps.metrics.incidents.inc({ action: event.action });
   void c.var.deps.incidents.publish(event);
+}
+
+/**
+ * Sends the exchange's raw body to its upstream (observing time to headers) and turns an error status into a
+ * `GatewayError` in the client's dialect.
+ */
+export async function callUpstream(
+  x: Exchange,
+  signal: AbortSignal,
+): Promise<{ upstream: Upstream; res: UpstreamResponse; t0: number }> {
+  const { c } = x;
+  const deps = c.var.deps;
+  const upstream = deps.upstreams.get(x.upstreamName);
+  if (!upstream) throw new GatewayError("internal", `upstream "${x.upstreamName}" is not configured`);
+  const t0 = performance.now();
+  const res = await upstream.call({
+    path: c.req.path,
+    body: x.rawBody,
+    clientHeader: (name) => headerOf(c, name),
+    requestId: c.var.requestId,
+    signal,
+  });
+  deps.metrics.upstreamSeconds.observe({ upstream: upstream.name }, (performance.now() - t0) / 1000);
+  if (res.status >= 400) {
+    deps.metrics.upstreamErrors.inc({ upstream: upstream.name, kind: "status" });
+    throw await upstreamStatusError(upstream.name, res);
+  }
+  return { upstream, res, t0 };
 }

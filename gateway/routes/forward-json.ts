@@ -2,35 +2,14 @@
 import type { ResolvedPolicy } from "../screening/policy.ts";
 import { refusalId } from "../dialects/types.ts";
 import { GatewayError } from "../errors.ts";
-import { headerOf } from "../http/node-io.ts";
 import { buildIncident, needsIncident } from "../incidents/build.ts";
-import { upstreamStatusError } from "../upstream/upstreams.ts";
-import { publishIncident, type Exchange } from "./exchange.ts";
+import { callUpstream, publishIncident, type Exchange } from "./exchange.ts";
 import { countDecisions } from "./screen-request.ts";
-
-function upstreamOf(x: Exchange) {
-  const upstream = x.c.var.deps.upstreams.get(x.upstreamName);
-  if (!upstream) throw new GatewayError("internal", `upstream "${x.upstreamName}" is not configured`);
-  return upstream;
-}
 
 export async function forwardJson(x: Exchange, policy: ResolvedPolicy): Promise<Response> {
   const { c, dialect, request } = x;
   const deps = c.var.deps;
-  const upstream = upstreamOf(x);
-  const t0 = performance.now();
-  const res = await upstream.call({
-    path: c.req.path,
-    body: x.rawBody,
-    clientHeader: (name) => headerOf(c, name),
-    requestId: c.var.requestId,
-    signal: x.signal,
-  });
-  deps.metrics.upstreamSeconds.observe({ upstream: upstream.name }, (performance.now() - t0) / 1000);
-  if (res.status >= 400) {
-    deps.metrics.upstreamErrors.inc({ upstream: upstream.name, kind: "status" });
-    throw await upstreamStatusError(upstream.name, res);
-  }
+  const { upstream, res } = await callUpstream(x, x.signal);
   const text = await res.body.text();
   let body: unknown;
   try {
@@ -75,5 +54,3 @@ export async function forwardJson(x: Exchange, policy: ResolvedPolicy): Promise<
   // Pass the upstream bytes through unchanged: no re-serialisation on the hot path.
   return c.body(text, 200, { "content-type": res.contentType || "application/json" });
 }
-
-export { upstreamOf };

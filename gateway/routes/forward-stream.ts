@@ -4,16 +4,14 @@
  * block aborts the upstream and ends the client stream as a refusal.
  */
 import { GatewayError } from "../errors.ts";
-import { headerOf } from "../http/node-io.ts";
 import { buildIncident, needsIncident } from "../incidents/build.ts";
 import type { ResolvedPolicy } from "../screening/policy.ts";
 import { createStreamGuard, type StreamSummary } from "../stream/guard.ts";
 import { streamScorerFor } from "../stream/scorers.ts";
 import { createSseBatchParser, createUtf8Encoder } from "../stream/sse-parser.ts";
-import { upstreamBodyStream, upstreamStatusError } from "../upstream/upstreams.ts";
-import { publishIncident, type Exchange } from "./exchange.ts";
+import { upstreamBodyStream } from "../upstream/upstreams.ts";
+import { callUpstream, publishIncident, type Exchange } from "./exchange.ts";
 import { countDecisions } from "./screen-request.ts";
-import { upstreamOf } from "./forward-json.ts";
 
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
 
@@ -49,23 +47,10 @@ function recordStreamEnd(x: Exchange, s: StreamSummary, upstreamName: string): v
 export async function forwardStream(x: Exchange, policy: ResolvedPolicy): Promise<Response> {
   const { c, dialect, request } = x;
   const deps = c.var.deps;
-  const upstream = upstreamOf(x);
   const abort = new AbortController();
   const onClientGone = (): void => abort.abort();
   x.signal.addEventListener("abort", onClientGone, { once: true });
-  const t0 = performance.now();
-  const res = await upstream.call({
-    path: c.req.path,
-    body: x.rawBody,
-    clientHeader: (name) => headerOf(c, name),
-    requestId: c.var.requestId,
-    signal: abort.signal,
-  });
-  deps.metrics.upstreamSeconds.observe({ upstream: upstream.name }, (performance.now() - t0) / 1000);
-  if (res.status >= 400) {
-    deps.metrics.upstreamErrors.inc({ upstream: upstream.name, kind: "status" });
-    throw await upstreamStatusError(upstream.name, res);
-  }
+  const { upstream, res, t0 } = await callUpstream(x, abort.signal);
   if (!res.contentType.includes("text/event-stream")) {
     res.body.destroy();
     throw new GatewayError(
