@@ -22,8 +22,11 @@ export interface CalibrationOptions {
   /** Target false-positive rate for `block` on benign rows. @defaultValue 0.005 */
   readonly blockFpr?: number;
   /**
-   * Lowest allowed thresholds: a head whose benign scores all sit near zero would otherwise get a threshold
-   * near zero that fires on any trace of the category. @defaultValue `{ flag: 0.1, block: 0.3 }`
+   * Lowest allowed thresholds. A head whose benign scores all sit near zero on val would otherwise get a
+   * threshold near zero that fires on any trace of the category, and val is narrower than real traffic (the
+   * first models, calibrated with floors 0.1/0.3, flagged "What is the capital of France?" on attack 0.53).
+   * A flag needs the head to call the input more likely positive than not (0.5); a block needs 0.8.
+   * @defaultValue `{ flag: 0.5, block: 0.8 }`
    */
   readonly floor?: KeyThresholds;
 }
@@ -64,7 +67,7 @@ export function calibrate(
   benign: Partial<Record<ScoreKey, readonly number[]>>,
   opts: CalibrationOptions = {},
 ): Partial<Record<ScoreKey, KeyThresholds>> {
-  const { flagFpr = 0.02, blockFpr = 0.005, floor = { flag: 0.1, block: 0.3 } } = opts;
+  const { flagFpr = 0.02, blockFpr = 0.005, floor = { flag: 0.5, block: 0.8 } } = opts;
   const keys = Object.keys(benign) as ScoreKey[];
   const cols = keys.map((k) => benign[k] ?? []);
   const flag = jointThresholds(cols, flagFpr, floor.flag);

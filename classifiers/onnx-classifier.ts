@@ -127,15 +127,25 @@ export async function createOnnxClassifier(opts: OnnxClassifierOptions): Promise
 }
 
 /**
+ * Features in the recent window of the stream scorer (~700 characters of English). A harmful passage late in a
+ * long completion is diluted in the running mean; the window mean is not.
+ */
+export const STREAM_WINDOW_FEATURES = 2048;
+
+/**
  * Incremental scorer over bag 0 (the completion text). Running state: the summed embedding rows of every
- * committed feature, their count, and the featurizer cursor (previous token + the partial word carried).
- * Each update hashes only the delta, the carried partial word (bounded by `maxWordChars`) and the end marker,
- * then runs the small head in TypeScript: the cost does not depend on how much text came before.
+ * committed feature, their count, the featurizer cursor (previous token + the partial word carried), and the
+ * sum over the last `window` committed features (a ring of their ids: each new feature is added and the one
+ * leaving the window subtracted). Each update hashes only the delta, the carried partial word (bounded by
+ * `maxWordChars`) and the end marker, then runs the small head in TypeScript twice (running mean, window
+ * mean) and returns the per-key maximum: the cost does not depend on how much text came before. Until the
+ * text exceeds the window both means are equal, so the scores equal the full-text scores.
  */
 export function createEmbeddingStreamScorer(
   w: ModelWeights,
   settings: FeaturizerSettings,
   context: string,
+  window = STREAM_WINDOW_FEATURES,
 ): OnnxStreamScorer {
   const { dim, emb } = w;
   const x = new Float64Array(inputWidth(w));
@@ -161,9 +171,20 @@ export function createEmbeddingStreamScorer(
   let tmpCount = 0;
   let lastUpdateFeatures = 0;
   const cursor = createFeatureCursor(settings, 0);
+  const ring = new Int32Array(Math.max(1, window));
+  const winSum = new Float64Array(dim);
   const commit = (id: number) => {
     const base = id * dim;
     for (let d = 0; d < dim; d++) sum[d] = (sum[d] ?? 0) + (emb[base + d] ?? 0);
+    if (window > 0) {
+      const slot = count % window;
+      if (count >= window) {
+        const old = (ring[slot] ?? 0) * dim;
+        for (let d = 0; d < dim; d++) winSum[d] = (winSum[d] ?? 0) - (emb[old + d] ?? 0);
+      }
+      ring[slot] = id;
+      for (let d = 0; d < dim; d++) winSum[d] = (winSum[d] ?? 0) + (emb[base + d] ?? 0);
+    }
     count++;
     lastUpdateFeatures++;
   };
@@ -174,6 +195,7 @@ export function createEmbeddingStreamScorer(
     lastUpdateFeatures++;
   };
   const probs = new Float64Array(w.labels.length);
+  const winProbs = new Float64Array(w.labels.length);
   const hidden = new Float64Array(w.hidden);
   return {
     get lastUpdateFeatures() {
@@ -183,11 +205,17 @@ export function createEmbeddingStreamScorer(
       if (signal.aborted) return Promise.resolve(err(aborted));
       lastUpdateFeatures = 0;
       cursor.feed(delta, commit);
-      tmp.set(sum);
-      tmpCount = count;
+      tmp.fill(0);
+      tmpCount = 0;
       cursor.emitTail(addTail);
-      for (let d = 0; d < dim; d++) x[d] = (tmp[d] ?? 0) / tmpCount;
+      const inv = count + tmpCount > 0 ? 1 / (count + tmpCount) : 0;
+      for (let d = 0; d < dim; d++) x[d] = ((sum[d] ?? 0) + (tmp[d] ?? 0)) * inv;
       headForward(w, x, probs, hidden);
+      if (window > 0 && count > window) {
+        for (let d = 0; d < dim; d++) x[d] = ((winSum[d] ?? 0) + (tmp[d] ?? 0)) / (window + tmpCount);
+        headForward(w, x, winProbs, hidden);
+        for (let k = 0; k < probs.length; k++) probs[k] = Math.max(probs[k] ?? 0, winProbs[k] ?? 0);
+      }
       return Promise.resolve(ok(toScores(w.labels, probs)));
     },
   };

@@ -12,6 +12,7 @@ import { evaluateSubset } from "../eval/evaluate.ts";
 import type { ScoredRow } from "../eval/evaluate.ts";
 import { renderMarkdown } from "../eval/markdown.ts";
 import type { EvalReport, StageReport } from "../eval/markdown.ts";
+import { readSanitySet, sanityFigures } from "../eval/sanity.ts";
 import { streamingFigure } from "../eval/streaming.ts";
 import { createOnnxClassifier } from "../onnx-classifier.ts";
 import { rowToClassifierInput } from "../stage-input.ts";
@@ -71,6 +72,19 @@ async function evalStage(stage: Stage): Promise<StageReport> {
         all: await streamingFigure(clf, comp, th),
       },
     };
+  }
+  if (stage === "prompt") {
+    const sanity = await sanityFigures(
+      await readSanitySet(),
+      async (text) => {
+        const res = await clf.classify({ stage, text }, signal);
+        if (!res.ok) throw new Error(res.error.message);
+        return res.value;
+      },
+      th,
+    );
+    await clf.close?.();
+    return { ...report, sanity };
   }
   await clf.close?.();
   return report;

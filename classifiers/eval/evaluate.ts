@@ -5,7 +5,7 @@ import { rowAttack } from "../data.ts";
 import { auprc, auroc, rateAtOrAbove, recallAtFpr } from "../metrics.ts";
 import { HARM_CATEGORIES } from "../types.ts";
 import type { ScoreKey, Scores, Stage } from "../types.ts";
-import { HARD_NEGATIVE_SOURCES } from "./sources.ts";
+import { EVERYDAY_SOURCES, HARD_NEGATIVE_SOURCES } from "./sources.ts";
 
 /** A val row with its scores. */
 export interface ScoredRow {
@@ -40,6 +40,8 @@ export interface SubsetReport {
     blockRate: Fig;
     bySource: Record<string, { rows: number; flagRate: Fig }>;
   };
+  /** Benign everyday-instruction sources (`EVERYDAY_SOURCES`): over-refusal on ordinary traffic. */
+  everyday?: { rows: number; flagRate: Fig; blockRate: Fig };
   bySource: Record<
     string,
     { rows: number; harmful: number; flagRate: Fig; blockRate: Fig; meanHarmful: Fig }
@@ -121,6 +123,12 @@ export function evaluateSubset(
     flagRate: share(hard, actions, "flag"),
     blockRate: share(hard, actions, "block"),
     bySource: {},
+  };
+  const everyday = benign.filter((r) => EVERYDAY_SOURCES.has(r.row.source));
+  rep.everyday = {
+    rows: everyday.length,
+    flagRate: share(everyday, actions, "flag"),
+    blockRate: share(everyday, actions, "block"),
   };
   const sources = [...new Set(rows.map((r) => r.row.source))].sort();
   for (const s of sources) {

@@ -1,5 +1,6 @@
 /** Renders the eval report (JSON shape from `cli/eval.ts`) as Markdown. */
 import type { SubsetReport } from "./evaluate.ts";
+import type { SanityReport } from "./sanity.ts";
 import type { StreamingFigure } from "./streaming.ts";
 
 /** The report of one stage. */
@@ -9,6 +10,8 @@ export interface StageReport {
   readonly thresholds: Record<string, { flag: number; block: number }>;
   readonly subsets: Record<string, SubsetReport>;
   readonly streaming?: Record<string, StreamingFigure>;
+  /** The everyday sanity set (prompt stage; hand-written, never trained on). */
+  readonly sanity?: SanityReport;
 }
 
 /** Whole report. */
@@ -81,7 +84,10 @@ function subsetMd(name: string, s: SubsetReport): string {
         ],
       ],
     ),
-    `Over-refusal on benign look-alike sources (${s.overRefusal.rows} rows): flagged ${f(s.overRefusal.flagRate)}, blocked ${f(s.overRefusal.blockRate)}.`,
+    `Over-refusal on benign look-alike sources (${s.overRefusal.rows} rows): flagged ${f(s.overRefusal.flagRate)}, blocked ${f(s.overRefusal.blockRate)}.` +
+      (s.everyday
+        ? ` Over-refusal on benign everyday-instruction sources (${s.everyday.rows} rows): flagged ${f(s.everyday.flagRate)}, blocked ${f(s.everyday.blockRate)}.`
+        : ""),
   ];
   if (s.completion) {
     parts.push(
@@ -117,6 +123,23 @@ function subsetMd(name: string, s: SubsetReport): string {
   return parts.join("\n\n");
 }
 
+function sanityMd(s: SanityReport): string {
+  const list = (xs: readonly string[]) => (xs.length ? xs.map((x) => `"${x}"`).join("; ") : "none");
+  return [
+    "#### everyday sanity set",
+    "Hand-written everyday chat prompts and clear misuse requests (`test/fixtures/classifiers/everyday-prompts.json`, " +
+      "never trained on or tuned to; gated by `test/classifiers/models.test.ts`: benign flagged <= 5%, blocked 0, harmful flagged >= 80%).",
+    table(
+      ["set", "prompts", "flagged", "blocked"],
+      [
+        ["benign everyday", String(s.benign), f(s.benignFlagRate), f(s.benignBlockRate)],
+        ["harmful", String(s.harmful), f(s.harmfulFlagRate), f(s.harmfulBlockRate)],
+      ],
+    ),
+    `Benign prompts flagged: ${list(s.falseFlags)}. Harmful prompts allowed: ${list(s.misses)}.`,
+  ].join("\n\n");
+}
+
 /** Markdown for the whole report. */
 export function renderMarkdown(r: EvalReport): string {
   const out = [
@@ -134,6 +157,7 @@ export function renderMarkdown(r: EvalReport): string {
       ),
     );
     for (const [name, sub] of Object.entries(s.subsets)) out.push(subsetMd(name, sub));
+    if (s.sanity) out.push(sanityMd(s.sanity));
     for (const [name, st] of Object.entries(s.streaming ?? {})) {
       out.push(
         `Streaming (${name}, ${st.chunkChars}-char deltas, ${st.harmfulCompletions} harmful completions): flagged by the end ${f(st.flaggedByEnd)}; ` +

@@ -20,3 +20,20 @@ export const HARD_NEGATIVE_SOURCES: ReadonlySet<string> = new Set([
   "medsafetybench_safe",
   "stl_safety_only",
 ]);
+
+/**
+ * Benign everyday-instruction sources (chat requests, writing, coding, advice). Over-refusal on ordinary traffic
+ * is measured on these; alpaca, sharegpt and stl_alpaca are non-permissive (evaluation only).
+ */
+export const EVERYDAY_SOURCES: ReadonlySet<string> = new Set([
+  "alpaca",
+  "arena_hard",
+  "gpteacher_codegen",
+  "ifeval",
+  "oasst1",
+  "oasst_model_eval",
+  "self_instruct",
+  "sharegpt",
+  "stl_alpaca",
+  "vicuna_bench",
+]);

@@ -13,19 +13,50 @@ const featurizer = (buckets: number, maxTokens = 1024): FeaturizerSettings => ({
   seed: 20240611,
 });
 
+/**
+ * Per-source weight multipliers (prompt and conversation stages). The permissive benign pool is dominated by
+ * domain QA (NQ-open, MMLU, ChatDoctor, MedQuAD, GSM8K, PubMedQA) while harmful rows are imperative requests,
+ * so the first models learned "an everyday instruction is harmful" ("Can you help me write a cover letter"
+ * 0.99). Everyday-instruction benign sources get x3 their square-root weight, domain-QA pools x0.5.
+ */
+export const SOURCE_FACTORS: Readonly<Record<string, number>> = {
+  awesome_chatgpt_prompts: 3,
+  gpteacher_roleplay: 3,
+  gpteacher_codegen: 3,
+  arena_hard: 3,
+  ifeval: 3,
+  self_instruct: 3,
+  oasst1: 3,
+  oasst_model_eval: 3,
+  coconot_contrast: 3,
+  vicuna_bench: 3,
+  humaneval: 3,
+  nq_open: 0.5,
+  mmlu: 0.5,
+  chatdoctor: 0.5,
+  medquad: 0.5,
+  gsm8k: 0.5,
+  pubmedqa: 0.5,
+  meqsum: 0.5,
+  truthfulqa: 0.5,
+};
+
 /** The shipped configuration of each stage. */
 export const STAGE_CONFIGS: Record<Stage, StageConfig> = {
   prompt: {
     featurizer: featurizer(1 << 17),
     dim: 32,
     hidden: 64,
-    epochs: 5,
+    epochs: 3,
     lrEmb: 0.01,
     lrDense: 0.002,
     batch: 16,
-    weights: { sourcePower: 0.5, weakFactor: 0.5, harmfulShare: 0.5 },
+    weights: { sourcePower: 0.5, weakFactor: 0.5, harmfulShare: 0.35, sourceFactors: SOURCE_FACTORS },
     augmentShare: 0,
     phraseShare: 0.25,
+    questionShare: 0.5,
+    benignPhraseShare: 0.3,
+    firstSentenceShare: 0.5,
   },
   completion: {
     featurizer: featurizer(1 << 16, 4096),
@@ -46,7 +77,7 @@ export const STAGE_CONFIGS: Record<Stage, StageConfig> = {
     lrEmb: 0.01,
     lrDense: 0.002,
     batch: 16,
-    weights: { sourcePower: 0.5, weakFactor: 0.5, harmfulShare: 0.5 },
+    weights: { sourcePower: 0.5, weakFactor: 0.5, harmfulShare: 0.35, sourceFactors: SOURCE_FACTORS },
     augmentShare: 0.3,
   },
 };

@@ -86,7 +86,14 @@ export interface WeightOptions {
   readonly harmfulShare: number;
   /** Multiplier for augmented rows (source `aug:*`). @defaultValue 1 */
   readonly augmentFactor?: number;
+  /**
+   * Multiplier of a source's total weight (after the rows^power step), by source name (`aug:` prefix ignored):
+   * boosts everyday-instruction benign sources and caps domain-QA pools (see `SOURCE_FACTORS` in config.ts).
+   */
+  readonly sourceFactors?: Readonly<Record<string, number>>;
 }
+
+const baseSource = (s: string): string => (s.startsWith("aug:") ? s.slice(4) : s);
 
 /** Builds weighted examples. */
 export function buildExamples(
@@ -100,7 +107,10 @@ export function buildExamples(
   const scratch: IdList[] = [];
   const raw = items.map((it) => {
     const n = perSource.get(it.source) ?? 1;
-    const weight = (Math.pow(n, wo.sourcePower) / n) * (it.row.weak ? wo.weakFactor : 1);
+    const factor =
+      (wo.sourceFactors?.[baseSource(it.source)] ?? 1) *
+      (it.source.startsWith("aug:") ? (wo.augmentFactor ?? 1) : 1);
+    const weight = (Math.pow(n, wo.sourcePower) / n) * (it.row.weak ? wo.weakFactor : 1) * factor;
     const bags = featurizeInput(settings, it.input, scratch).map(dedupe);
     return { bags, ...labelRow(it.row, labels), weight, harmful: it.row.harmful };
   });
@@ -171,6 +181,8 @@ const HOW_TO = [
   "Explain how to ",
   "I need to know how to ",
   "What is the best way to ",
+  "Can you help me ",
+  "Could you please help me ",
 ];
 
 /**
@@ -193,6 +205,60 @@ export function augmentPhrasing(
     if (text.length === 0 || text.length > 400) continue;
     const body = text.charAt(0).toLowerCase() + text.slice(1);
     out.push({ input: { ...it.input, text: `${opener}${body}` }, row: it.row, source: `aug:${it.source}` });
+  }
+  return out;
+}
+
+const QUESTION_START =
+  /^(what|who|when|where|which|why|how|is|are|was|were|do|does|did|can|could|should|will)\b/i;
+
+/**
+ * Question-form augmentation for benign prompt rows: the big benign question pools (NQ-open) are lower-case
+ * with no question mark, while injection pools (Gandalf, Tensor Trust) are full of short, capitalized
+ * "What is ...?" questions, so the attack head learned "short question ending in ?" (the first model scored
+ * "What is the capital of France?" attack 0.53). A seeded share of short benign questions without a trailing
+ * "?" is repeated capitalized and with one.
+ */
+export function augmentQuestions(
+  items: readonly LabelledInput[],
+  seed: number,
+  share: number,
+): LabelledInput[] {
+  const rng = createRng(seed ^ 0x3c6ef372);
+  const out: LabelledInput[] = [];
+  for (const it of items) {
+    if (it.row.harmful || it.source.startsWith("aug:")) continue;
+    const text = it.input.text.trim();
+    if (text.length === 0 || text.length > 160 || text.endsWith("?") || !QUESTION_START.test(text)) continue;
+    if (rng.next() >= share) continue;
+    const q = `${text.charAt(0).toUpperCase()}${text.slice(1)}?`;
+    out.push({ input: { ...it.input, text: q }, row: it.row, source: `aug:${it.source}` });
+  }
+  return out;
+}
+
+/**
+ * Length augmentation for benign prompt rows: harmful pools are short requests (~60-100 chars) while the
+ * permissive everyday-instruction pools are long (role-play set-ups, code tasks, multi-paragraph prompts), so
+ * "short imperative request" was a harmful shortcut. A seeded share of long benign rows is repeated as its
+ * first sentence (20-160 chars), which keeps the benign label.
+ */
+export function augmentFirstSentence(
+  items: readonly LabelledInput[],
+  seed: number,
+  share: number,
+): LabelledInput[] {
+  const rng = createRng(seed ^ 0x165667b1);
+  const out: LabelledInput[] = [];
+  for (const it of items) {
+    if (it.row.harmful || it.source.startsWith("aug:")) continue;
+    const text = it.input.text.trim();
+    if (text.length <= 160) continue;
+    const m = /^[^\n]*?[.?!:](?=\s|$)/.exec(text);
+    const first = (m?.[0] ?? text.split("\n")[0] ?? "").trim();
+    if (first.length < 20 || first.length > 160) continue;
+    if (rng.next() >= share) continue;
+    out.push({ input: { ...it.input, text: first }, row: it.row, source: `aug:${it.source}` });
   }
   return out;
 }

@@ -19,7 +19,9 @@ import type { ScoreKey, Stage } from "../types.ts";
 import { summarize } from "./summary.ts";
 import {
   augmentConversations,
+  augmentFirstSentence,
   augmentPhrasing,
+  augmentQuestions,
   buildExamples,
   featurizeInput,
   stageLabels,
@@ -41,6 +43,16 @@ export interface StageConfig {
   readonly augmentShare: number;
   /** Prompt stage: share of rows repeated with a how-to opener (see `augmentPhrasing`). @defaultValue 0 */
   readonly phraseShare?: number;
+  /**
+   * Prompt stage: extra share of *benign* rows repeated with a how-to / help-me opener: "How do I ..." openers
+   * are 93% harmful in the permissive train rows, so adding them to both labels alike keeps the shortcut.
+   * @defaultValue 0
+   */
+  readonly benignPhraseShare?: number;
+  /** Prompt stage: share of long benign rows repeated as their first sentence (see `augmentFirstSentence`). @defaultValue 0 */
+  readonly firstSentenceShare?: number;
+  /** Prompt stage: share of short benign questions repeated in question form (see `augmentQuestions`). @defaultValue 0 */
+  readonly questionShare?: number;
 }
 
 /** Options of a training run. */
@@ -87,6 +99,14 @@ async function selectItems(o: TrainStageOptions, all: readonly LoadedRow[]) {
   let items = toItems(o.stage, used);
   if ((o.config.phraseShare ?? 0) > 0)
     items = items.concat(augmentPhrasing(items, o.seed, o.config.phraseShare ?? 0));
+  if ((o.config.firstSentenceShare ?? 0) > 0)
+    items = items.concat(augmentFirstSentence(items, o.seed, o.config.firstSentenceShare ?? 0));
+  if ((o.config.benignPhraseShare ?? 0) > 0) {
+    const benign = items.filter((it) => !it.row.harmful && !it.source.startsWith("aug:"));
+    items = items.concat(augmentPhrasing(benign, o.seed + 1, o.config.benignPhraseShare ?? 0));
+  }
+  if ((o.config.questionShare ?? 0) > 0)
+    items = items.concat(augmentQuestions(items, o.seed, o.config.questionShare ?? 0));
   let digestSource = used;
   if (o.stage === "conversation" && o.config.augmentShare > 0) {
     const pUsed = selectTrain(await readStageRows(o.dataDir, "prompt"), o.limit, o.seed);
@@ -201,6 +221,10 @@ function buildManifest(o: TrainStageOptions, p: ManifestParts): Manifest {
         augmentFactor: config.weights.augmentFactor ?? 1,
         augmentShare: config.augmentShare,
         phraseShare: config.phraseShare ?? 0,
+        questionShare: config.questionShare ?? 0,
+        benignPhraseShare: config.benignPhraseShare ?? 0,
+        firstSentenceShare: config.firstSentenceShare ?? 0,
+        sourceFactors: JSON.stringify(config.weights.sourceFactors ?? {}),
       },
     },
     eval: p.eval,

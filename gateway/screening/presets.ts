@@ -63,18 +63,32 @@ export function thresholdsFor(
   }
   const out: StagePolicy["thresholds"] = {};
   for (const [key, t] of Object.entries(model.thresholds) as [ScoreKey, { flag: number; block: number }][]) {
-    if (SEVERE.includes(key)) {
-      // Severe categories block on their own at the calibrated block threshold (floored low: a false positive
-      // costs less than a miss) and label the incident from the flag threshold.
-      out[key] = { block: Math.min(t.block, RULES_ONLY[key]?.block ?? 1), label: t.flag };
-    } else if (key === "harmful" || key === "attack") {
-      out[key] = strict ? { flag: t.flag, block: t.block } : { flag: t.flag };
-    } else {
-      // Other categories name what an incident is about; `harmful` decides whether there is one.
-      out[key] = { label: t.flag };
-    }
+    out[key] = modelThreshold(stage, key, t, strict);
   }
   return out;
+}
+
+/**
+ * How a preset uses one calibrated key. Measured on the everyday sanity set (`models/README.md`): the prompt model's
+ * `harmful` head alone over-refuses everyday requests, while a confident category head rarely does - so on the
+ * request stages asl3 blocks on a confident category (or attack, or a severe category at its low flag threshold)
+ * and only flags on `harmful` alone; the completion stage, which judges a completion with its prompt, blocks on
+ * `harmful` too.
+ */
+function modelThreshold(
+  stage: Stage,
+  key: ScoreKey,
+  t: { flag: number; block: number },
+  strict: boolean,
+): Threshold {
+  if (SEVERE.includes(key))
+    return strict ? { block: t.flag, label: t.flag } : { flag: t.flag, block: t.block };
+  if (key === "attack") return strict ? { flag: t.flag, block: t.block } : { flag: t.flag };
+  if (key === "harmful")
+    return strict && stage === "completion" ? { flag: t.flag, block: t.block } : { flag: t.flag };
+  return strict && stage !== "completion"
+    ? { label: t.flag, block: Math.max(t.block, 0.9) }
+    : { label: t.flag };
 }
 
 function stage(

@@ -93,7 +93,12 @@ describe("train -> export -> serve -> parity -> calibrate (fixture sample)", () 
       }
       const full = await clf.classify(input, signal);
       expect(full.ok).toBe(true);
-      if (full.ok && input.text.length > 0) expect(maxDiff(full.value, last)).toBeLessThan(1e-5);
+      if (!full.ok || input.text.length === 0) continue;
+      // Up to the recent window (~700 chars) the stream equals the full text; past it, it is the max of the
+      // running mean and the window mean, so never below the full-text score.
+      if (input.text.length < 500) expect(maxDiff(full.value, last)).toBeLessThan(1e-5);
+      for (const [k, v] of Object.entries(full.value))
+        expect(last[k as keyof Scores] ?? 0).toBeGreaterThan(v - 1e-5);
     }
   });
 

@@ -129,8 +129,9 @@ describe("policy resolution", () => {
       "p",
     );
     expect(p?.stages.prompt.cascade).toEqual([["rules", "prompt-model"]]);
-    expect(p?.stages.prompt.thresholds.harmful).toEqual({ flag: 0.97, block: 0.999 });
-    expect(p?.stages.prompt.thresholds.crime).toEqual({ label: 0.2 });
+    // Request stages: harmful alone flags, a confident category blocks; the completion stage blocks on harmful.
+    expect(p?.stages.prompt.thresholds.harmful).toEqual({ flag: 0.97 });
+    expect(p?.stages.prompt.thresholds.crime).toEqual({ label: 0.2, block: 0.9 });
   });
 
   it("falls back to rules-only thresholds when an override drops the model from the cascade", async () => {

@@ -56,8 +56,9 @@ describe("loosening detection", () => {
     expect(change({ stages: { prompt: { thresholds: { harmful: { flag: 0.6, block: 0.9 } } } } })).toEqual([
       "prompt.thresholds.harmful.flag raised 0.5 -> 0.6",
     ]);
-    expect(change({ stages: { prompt: { thresholds: { harmful: { flag: 0.5 } } } } })).toEqual([
-      "prompt.thresholds.harmful.block removed (was 0.9)",
+    // The asl3 prompt stage flags on `harmful` alone (see presets.ts), so removing that flag is the loosening.
+    expect(change({ stages: { prompt: { thresholds: { harmful: {} } } } })).toEqual([
+      "prompt.thresholds.harmful.flag removed (was 0.5)",
     ]);
   });
 
