@@ -6,9 +6,8 @@
 import { GatewayError } from "../errors.ts";
 import { buildIncident, needsIncident } from "../incidents/build.ts";
 import type { ResolvedPolicy } from "../screening/policy.ts";
-import { createStreamGuard, type StreamSummary } from "../stream/guard.ts";
+import { createSseGuardStream, type StreamSummary } from "../stream/guard.ts";
 import { streamScorerFor } from "../stream/scorers.ts";
-import { createSseBatchParser, createUtf8Encoder } from "../stream/sse-parser.ts";
 import { upstreamBodyStream } from "../upstream/upstreams.ts";
 import { callUpstream, publishIncident, type Exchange } from "./exchange.ts";
 import { countDecisions } from "./screen-request.ts";
@@ -72,7 +71,7 @@ export async function forwardStream(x: Exchange, policy: ResolvedPolicy): Promis
   if (!sp.enabled || sp.cascade.length === 0) {
     return c.body(bytes, 200, SSE_HEADERS);
   }
-  const guard = createStreamGuard({
+  const guard = createSseGuardStream({
     renderer: dialect.createStreamRenderer({ model: request.model, fallbackId: `stream_${c.var.requestId}` }),
     dialect: dialect.name,
     scorers: deps.screener.firstTier(sp).map((cl) => streamScorerFor(cl, request.conversation.prompt)),
@@ -85,6 +84,5 @@ export async function forwardStream(x: Exchange, policy: ResolvedPolicy): Promis
       recordStreamEnd(x, summary, upstream.name);
     },
   });
-  const out = bytes.pipeThrough(createSseBatchParser()).pipeThrough(guard).pipeThrough(createUtf8Encoder());
-  return c.body(out, 200, SSE_HEADERS);
+  return c.body(bytes.pipeThrough(guard), 200, SSE_HEADERS);
 }

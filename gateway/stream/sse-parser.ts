@@ -94,51 +94,6 @@ export function createSseDecoder({ maxLineLength = 4 * 1024 * 1024 }: SseDecoder
   };
 }
 
-/** Parse stage of the stream pipeline: bytes in, events out. */
-export function createSseParser(opts: SseDecoderOptions = {}): TransformStream<Uint8Array, SseEvent> {
-  const decoder = createSseDecoder(opts);
-  return new TransformStream<Uint8Array, SseEvent>({
-    transform(chunk, controller) {
-      for (const ev of decoder.push(chunk)) controller.enqueue(ev);
-    },
-    flush(controller) {
-      for (const ev of decoder.end()) controller.enqueue(ev);
-    },
-  });
-}
-
-/**
- * Parse stage emitting one array per network chunk (the events that chunk completed; empty arrays are skipped).
- * The stream guard takes batches, so a chunk of N events costs one stream hand-off instead of N.
- */
-export function createSseBatchParser(opts: SseDecoderOptions = {}): TransformStream<Uint8Array, SseEvent[]> {
-  const decoder = createSseDecoder(opts);
-  return new TransformStream<Uint8Array, SseEvent[]>({
-    transform(chunk, controller) {
-      const events = decoder.push(chunk);
-      if (events.length > 0) controller.enqueue(events);
-    },
-    flush(controller) {
-      const events = decoder.end();
-      if (events.length > 0) controller.enqueue(events);
-    },
-  });
-}
-
-/**
- * Serialise stage: strings to UTF-8 bytes. Node's `TextEncoderStream` scans every character in JavaScript to pair
- * surrogates across chunks (about 20% of the stream pipeline's CPU in the profile); the guard only ever emits whole
- * strings, so one `TextEncoder.encode` per chunk gives the same bytes.
- */
-export function createUtf8Encoder(): TransformStream<string, Uint8Array> {
-  const encoder = new TextEncoder();
-  return new TransformStream<string, Uint8Array>({
-    transform(chunk, controller) {
-      controller.enqueue(encoder.encode(chunk));
-    },
-  });
-}
-
 const CRLF = /[\r\n]/;
 
 /** Serialises one event. Rejects CR/LF in `event`/`id` (header injection into the stream). */

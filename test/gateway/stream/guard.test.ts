@@ -6,8 +6,12 @@ import { DEFAULT_RULES } from "../../../gateway/config/default-rules.ts";
 import { anthropicDialect } from "../../../gateway/dialects/anthropic.ts";
 import { openaiDialect } from "../../../gateway/dialects/openai.ts";
 import { createMetrics } from "../../../gateway/observability/metrics.ts";
-import { createStreamGuard, type StreamSummary } from "../../../gateway/stream/guard.ts";
-import { createSseDecoder, type SseEvent } from "../../../gateway/stream/sse-parser.ts";
+import {
+  createSseGuardStream,
+  createStreamGuard,
+  type StreamSummary,
+} from "../../../gateway/stream/guard.ts";
+import { createSseDecoder, formatSse, type SseEvent } from "../../../gateway/stream/sse-parser.ts";
 
 const PREFIX = "Sure. Here is some general background on laboratory safety, goggles and gloves. ".repeat(4);
 const HARMFUL = `${PREFIX}Now the step-by-step synthesis of sarin begins with [REDACTED]. More text follows here.`;
@@ -175,5 +179,58 @@ describe("stream guard", () => {
     expect(r.text).toBe("fine text ".repeat(5));
     expect(r.parsed.at(-1)?.data).toContain('"error"');
     expect(r.summary?.upstreamError).toBeDefined();
+  });
+});
+
+describe("byte-level guard stream (parse, guard and encode in one transform)", () => {
+  async function runBytes(chunks: Uint8Array[], maxLineLength?: number) {
+    const rules = createRulesClassifier({ rules: DEFAULT_RULES });
+    let summary: StreamSummary | undefined;
+    const guard = createSseGuardStream({
+      renderer: openaiDialect.createStreamRenderer({ model: "m", fallbackId: "x" }),
+      dialect: "openai",
+      scorers: [rules.createStreamScorer?.("") as StreamScorer],
+      stage,
+      stream: holdBack,
+      metrics: createMetrics({ collectDefaults: false }),
+      onBlock: () => undefined,
+      onEnd: (s) => (summary = s),
+      ...(maxLineLength !== undefined ? { maxLineLength } : {}),
+    });
+    const src = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (const ch of chunks) c.enqueue(ch);
+        c.close();
+      },
+    });
+    const out = Buffer.from(await new Response(src.pipeThrough(guard)).arrayBuffer()).toString("utf8");
+    return { out, summary };
+  }
+
+  const bytesOf = (evs: SseEvent[]) => new TextEncoder().encode(evs.map((e) => formatSse(e)).join(""));
+
+  it("holds back the triggering window when the bytes arrive split at awkward places", async () => {
+    const all = bytesOf(openaiEvents(`${HARMFUL} Café — 🙂`));
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < all.length; i += 7) chunks.push(all.subarray(i, i + 7));
+    const r = await runBytes(chunks);
+    expect(r.out).not.toMatch(/sarin/);
+    expect(r.out).toContain('"finish_reason":"content_filter"');
+    expect(r.summary).toMatchObject({ action: "block", cut: true });
+  });
+
+  it("passes a benign stream through byte for byte in content", async () => {
+    const text = "Plain bread, é and 🙂. ".repeat(10);
+    const r = await runBytes([bytesOf(openaiEvents(text))]);
+    const d = createSseDecoder();
+    const evs = [...d.push(new TextEncoder().encode(r.out)), ...d.end()];
+    const renderer = openaiDialect.createStreamRenderer({ model: "m", fallbackId: "x" });
+    expect(evs.map((e) => (e.data === "[DONE]" ? "" : renderer.textOf(e))).join("")).toBe(text);
+  });
+
+  it("ends with a dialect error when the upstream sends an oversized line", async () => {
+    const r = await runBytes([new TextEncoder().encode(`data: ${"x".repeat(5000)}`)], 1024);
+    expect(r.out).toContain('"error"');
+    expect(r.summary?.upstreamError).toMatch(/oversized/);
   });
 });
