@@ -9,6 +9,7 @@
  * run inline; the transformer kind (milliseconds per run) uses the worker pool in `transformer/pool.ts`.
  */
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { InferenceSession } from "onnxruntime-node";
@@ -88,7 +89,12 @@ export async function createOnnxClassifier(opts: OnnxClassifierOptions): Promise
     executionMode: "sequential",
     graphOptimizationLevel: "all",
   });
-  const weights = importOnnxWeights(bytes, manifest.labels);
+  // JS copies of the weights serve the incremental stream scorer and the parity reference. Only the completion
+  // model streams in the gateway, so the others load theirs on first use (saves ~25 MB RSS per process).
+  const modelPath = join(opts.dir, manifest.files.model);
+  let weights = manifest.stage === "completion" ? importOnnxWeights(bytes, manifest.labels) : undefined;
+  const weightsOf = (): ModelWeights =>
+    (weights ??= importOnnxWeights(readFileSync(modelPath), manifest.labels));
   const settings: FeaturizerSettings = manifest.featurizer;
   const scratch: IdList[] = [];
   const name = opts.name ?? manifest.name;
@@ -116,11 +122,11 @@ export async function createOnnxClassifier(opts: OnnxClassifierOptions): Promise
         return err(failed(`${name}: inference failed`, e));
       }
     },
-    createStreamScorer: (context: string) => createEmbeddingStreamScorer(weights, settings, context),
+    createStreamScorer: (context: string) => createEmbeddingStreamScorer(weightsOf(), settings, context),
     scoreReference: (input) =>
       toScores(
         manifest.labels,
-        referenceForward(weights, featurizeInput(settings, { ...input, stage: manifest.stage }, [])),
+        referenceForward(weightsOf(), featurizeInput(settings, { ...input, stage: manifest.stage }, [])),
       ),
     close: () => session.release(),
   };
