@@ -25,8 +25,11 @@ function renderError(c: Context<AppEnv>, e: unknown): Response {
   const ge =
     e instanceof GatewayError
       ? e
-      : new GatewayError("internal", "internal error in the gateway", { cause: e });
+      : e instanceof Error && e.name === "AbortError"
+        ? new GatewayError("client_closed", "the client closed the request", { cause: e })
+        : new GatewayError("internal", "internal error in the gateway", { cause: e });
   if (ge.code === "internal") c.var.log?.error({ err: e }, "unhandled error");
+  else if (ge.code === "client_closed") c.var.log?.debug("client closed the request");
   else c.var.log?.info({ code: ge.code, status: ge.status }, "request refused");
   c.var.deps?.metrics.requests.inc({
     route: c.var.dialect?.name ?? "other",

@@ -17,12 +17,14 @@ export type ErrorCode =
   | "upstream_unreachable"
   | "upstream_error"
   | "upstream_bad_response"
+  | "client_closed"
   | "internal";
 
 export function statusOf(code: ErrorCode): number {
   switch (code) {
     case "invalid_json":
     case "invalid_request":
+    case "client_closed": // the client went away; nobody reads this, and 499 is not a standard status
       return 400;
     case "missing_key":
     case "invalid_key":

@@ -40,9 +40,9 @@ function credentialHeaders(dialect: Dialect, key: string | undefined): Record<st
   return dialect === "anthropic" ? { "x-api-key": key } : { authorization: `Bearer ${key}` };
 }
 
-/** Maps a network failure to a gateway error; rethrows aborts. */
+/** Maps a network failure to a gateway error (an abort means the client left or a block ended the stream). */
 export function mapUpstreamFailure(name: string, e: unknown, signal: AbortSignal): never {
-  if (signal.aborted) throw e;
+  if (signal.aborted) throw new GatewayError("client_closed", "the client closed the request", { cause: e });
   if (
     e instanceof undiciErrors.HeadersTimeoutError ||
     e instanceof undiciErrors.BodyTimeoutError ||
