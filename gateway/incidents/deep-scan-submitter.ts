@@ -13,7 +13,7 @@ import {
   type IncidentEvent,
 } from "../../contracts/incident.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import { JOB_RETENTION } from "./queue-producer.ts";
+import { JOB_RETENTION, addWithDeadline } from "./queue-producer.ts";
 
 export interface DeepScanSubmitter {
   /**
@@ -50,20 +50,17 @@ export function createDeepScanSubmitter(o: DeepScanSubmitterOptions): DeepScanSu
   queue.on("error", (e: Error) => o.logger.warn({ err: e.message }, "deep-scan queue error"));
 
   async function add(job: DeepScanJob): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<"timeout">((res) => {
-      timer = setTimeout(() => res("timeout"), o.enqueueTimeoutMs);
-    });
-    try {
-      const r = await Promise.race([queue.add(DEEP_SCAN_JOB, job, { jobId: job.id }), deadline]);
-      if (r === "timeout") o.metrics.deepScanDropped.inc({ reason: "timeout" });
-      else o.metrics.deepScanQueued.inc({ reason: job.reason });
-    } catch (e: unknown) {
-      o.metrics.deepScanDropped.inc({ reason: "error" });
-      o.logger.debug({ err: e }, "deep-scan enqueue failed");
-    } finally {
-      clearTimeout(timer);
+    const r = await addWithDeadline(
+      queue,
+      { name: DEEP_SCAN_JOB, data: job, jobId: job.id },
+      o.enqueueTimeoutMs,
+    );
+    if (r.ok) {
+      o.metrics.deepScanQueued.inc({ reason: job.reason });
+      return;
     }
+    o.metrics.deepScanDropped.inc({ reason: r.reason });
+    if (r.reason === "error") o.logger.debug({ err: r.cause }, "deep-scan enqueue failed");
   }
 
   return {

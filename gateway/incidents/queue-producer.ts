@@ -41,7 +41,38 @@ export interface QueueProducer extends IncidentProducer {
   readonly drainer: SpoolDrainer;
 }
 
-type AddOutcome = { ok: true } | { ok: false; reason: "timeout" | "offline" | "error"; cause?: unknown };
+/** The outcome of one enqueue attempt: a value, never a rejection. */
+export type AddOutcome =
+  { ok: true } | { ok: false; reason: "timeout" | "offline" | "error"; cause?: unknown };
+
+/** The part of a BullMQ `Queue` an enqueue needs. */
+interface Addable<T> {
+  add(name: string, data: T, opts: { jobId: string }): Promise<unknown>;
+}
+
+/**
+ * One `add()` raced against a deadline (CONVENTIONS 11: BullMQ in a request path fails fast). The job id makes a
+ * later retry of the same job idempotent.
+ */
+export async function addWithDeadline<T>(
+  queue: Addable<T>,
+  job: { name: string; data: T; jobId: string },
+  timeoutMs: number,
+): Promise<AddOutcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<AddOutcome>((res) => {
+    timer = setTimeout(() => res({ ok: false, reason: "timeout" }), timeoutMs);
+  });
+  const attempt = queue.add(job.name, job.data, { jobId: job.jobId }).then(
+    (): AddOutcome => ({ ok: true }),
+    (e: unknown): AddOutcome => ({ ok: false, reason: "error", cause: e }),
+  );
+  try {
+    return await Promise.race([attempt, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Creates the producer and starts its drainer. Call `close()` on shutdown (final drain attempt, then spool close). */
 export function createQueueProducer(o: QueueProducerOptions): QueueProducer {
@@ -58,19 +89,7 @@ export function createQueueProducer(o: QueueProducerOptions): QueueProducer {
 
   async function add(event: IncidentEvent): Promise<AddOutcome> {
     if (o.connection.status !== "ready") return { ok: false, reason: "offline" };
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<AddOutcome>((res) => {
-      timer = setTimeout(() => res({ ok: false, reason: "timeout" }), timeoutMs);
-    });
-    const attempt = queue.add(INCIDENT_JOB, event, { jobId: event.id }).then(
-      (): AddOutcome => ({ ok: true }),
-      (e: unknown): AddOutcome => ({ ok: false, reason: "error", cause: e }),
-    );
-    try {
-      return await Promise.race([attempt, deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return addWithDeadline(queue, { name: INCIDENT_JOB, data: event, jobId: event.id }, timeoutMs);
   }
 
   const drainer = createSpoolDrainer({
