@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { stringify } from "yaml";
 import { freePort } from "../../gateway/embedded/redis-child.ts";
 import { hashKey } from "../../gateway/keys/key-store.ts";
@@ -169,4 +169,30 @@ export function testConfig(
     policies: { strict: { preset: "asl3" } },
     ...overrides,
   };
+}
+
+/** A mock upstream process and a gateway process in front of it, for one test file. */
+export interface Stack {
+  mock: RunningProcess;
+  gateway: RunningProcess & { dir: string };
+}
+
+/**
+ * Registers `beforeAll`/`afterAll` that start a mock upstream and a gateway configured by `config(mockUrl)`, and
+ * stop both. Read `stack.mock` / `stack.gateway` inside tests (they are set once `beforeAll` has run).
+ */
+export function useStack(
+  config: (upstreamUrl: string) => Record<string, unknown> | Promise<Record<string, unknown>>,
+  opts: { env?: Record<string, string> } = {},
+): Stack {
+  const stack = {} as Stack;
+  beforeAll(async () => {
+    stack.mock = await startMockUpstreamProcess();
+    stack.gateway = await startGateway({ config: await config(stack.mock.url), ...opts });
+  });
+  afterAll(async () => {
+    await stack.gateway?.stop();
+    await stack.mock?.stop();
+  });
+  return stack;
 }

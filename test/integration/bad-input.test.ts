@@ -2,22 +2,13 @@
  * Bad input table: each malformed or unauthorised request gets its dialect's error shape and status, with a
  * clear message, and the upstream never sees it.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hashKey } from "../../gateway/keys/key-store.ts";
-import {
-  startGateway,
-  startMockUpstreamProcess,
-  testConfig,
-  type RunningProcess,
-} from "../helpers/processes.ts";
+import { testConfig, useStack } from "../helpers/processes.ts";
 
-let mock: RunningProcess;
-let gateway: RunningProcess;
-
-beforeAll(async () => {
-  mock = await startMockUpstreamProcess();
-  const base = testConfig(mock.url);
-  const config = testConfig(mock.url, {
+const stack = useStack((upstream) => {
+  const base = testConfig(upstream);
+  const config = testConfig(upstream, {
     keys: [
       ...(base.keys as unknown[]),
       {
@@ -36,12 +27,7 @@ beforeAll(async () => {
     ],
     server: { bodyLimitBytes: 4096 },
   });
-  gateway = await startGateway({ config });
-});
-
-afterAll(async () => {
-  await gateway?.stop();
-  await mock?.stop();
+  return config;
 });
 
 type Dialect = "openai" | "anthropic";
@@ -204,12 +190,12 @@ async function send(c: Case): Promise<Response> {
     if (c.dialect === "openai") headers.authorization = `Bearer ${key}`;
     else headers["x-api-key"] = key;
   }
-  return fetch(gateway.url + path, { method: "POST", headers, body: c.body });
+  return fetch(stack.gateway.url + path, { method: "POST", headers, body: c.body });
 }
 
 describe("bad input", () => {
   it.each(cases.map((c) => [`${c.dialect}: ${c.name}`, c] as const))("%s", async (_name, c) => {
-    await fetch(`${mock.url}/__mock/reset`, { method: "POST" });
+    await fetch(`${stack.mock.url}/__mock/reset`, { method: "POST" });
     const res = await send(c);
     expect(res.status).toBe(c.status);
     const body = (await res.json()) as Record<string, unknown>;
@@ -223,7 +209,7 @@ describe("bad input", () => {
       expect(e.type).toBe(c.type);
       expect(e.message).toMatch(c.message);
     }
-    const stats = (await (await fetch(`${mock.url}/__mock/stats`)).json()) as { requests: number };
+    const stats = (await (await fetch(`${stack.mock.url}/__mock/stats`)).json()) as { requests: number };
     expect(stats.requests).toBe(0);
   });
 
@@ -236,12 +222,12 @@ describe("bad input", () => {
       const res = await send({ ...c, name: "ok", status: 200, type: "", message: /./ });
       expect(res.status).toBe(200);
     }
-    const stats = (await (await fetch(`${mock.url}/__mock/stats`)).json()) as { requests: number };
+    const stats = (await (await fetch(`${stack.mock.url}/__mock/stats`)).json()) as { requests: number };
     expect(stats.requests).toBeGreaterThanOrEqual(2);
   });
 
   it("unknown paths answer 404 in the OpenAI shape", async () => {
-    const res = await fetch(`${gateway.url}/v1/nothing`);
+    const res = await fetch(`${stack.gateway.url}/v1/nothing`);
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error: { type: string } }).error.type).toBe("not_found_error");
   });

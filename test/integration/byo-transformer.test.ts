@@ -3,23 +3,15 @@
  * test) serves a policy's prompt stage in a real gateway process.
  */
 import { rm } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { writeTinyTransformer } from "../fixtures/classifiers/tiny-transformer.ts";
-import {
-  startGateway,
-  startMockUpstreamProcess,
-  testConfig,
-  type RunningProcess,
-} from "../helpers/processes.ts";
+import { testConfig, useStack } from "../helpers/processes.ts";
 
-let mock: RunningProcess;
-let gateway: RunningProcess;
 let dir = "";
 
-beforeAll(async () => {
+const stack = useStack(async (upstream) => {
   dir = await writeTinyTransformer();
-  mock = await startMockUpstreamProcess();
-  const config = testConfig(mock.url, {
+  return testConfig(upstream, {
     classifiers: { "prompt-guard": { kind: "transformer", dir, maxTokens: 64, deadlineMs: 2000 } },
     policies: {
       strict: {
@@ -31,17 +23,12 @@ beforeAll(async () => {
       },
     },
   });
-  gateway = await startGateway({ config });
 });
 
-afterAll(async () => {
-  await gateway?.stop();
-  await mock?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 async function ask(content: string): Promise<string | undefined> {
-  const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+  const res = await fetch(`${stack.gateway.url}/v1/chat/completions`, {
     method: "POST",
     headers: { authorization: "Bearer test-key", "content-type": "application/json" },
     body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content }] }),

@@ -1,27 +1,13 @@
 /** `POST /v1/classify`: batch scoring with the key's policy, scoped keys only, nothing sent upstream. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  startGateway,
-  startMockUpstreamProcess,
-  testConfig,
-  type RunningProcess,
-} from "../helpers/processes.ts";
+import { describe, expect, it } from "vitest";
+import { testConfig, useStack } from "../helpers/processes.ts";
 
-let mock: RunningProcess;
-let gateway: RunningProcess;
-
-beforeAll(async () => {
-  mock = await startMockUpstreamProcess();
-  gateway = await startGateway({ config: testConfig(mock.url) });
-});
-
-afterAll(async () => {
-  await gateway?.stop();
-  await mock?.stop();
+const stack = useStack((upstream) => {
+  return testConfig(upstream);
 });
 
 const classify = (body: unknown, key = "classify-only") =>
-  fetch(`${gateway.url}/v1/classify`, {
+  fetch(`${stack.gateway.url}/v1/classify`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
     body: JSON.stringify(body),
@@ -65,7 +51,7 @@ describe("POST /v1/classify", () => {
     expect(completion).toMatchObject({ stage: "completion", action: "block" });
     expect(convo?.stage).toBe("conversation");
     expect(convo?.scores.attack).toBeGreaterThan(0.5);
-    const stats = (await (await fetch(`${mock.url}/__mock/stats`)).json()) as { requests: number };
+    const stats = (await (await fetch(`${stack.mock.url}/__mock/stats`)).json()) as { requests: number };
     expect(stats.requests).toBe(0);
   });
 

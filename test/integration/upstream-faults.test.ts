@@ -4,23 +4,14 @@
  */
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { freePort } from "../../gateway/embedded/redis-child.ts";
 import { createSseDecoder } from "../../gateway/stream/sse-parser.ts";
-import {
-  startGateway,
-  startMockUpstreamProcess,
-  testConfig,
-  type RunningProcess,
-} from "../helpers/processes.ts";
+import { testConfig, useStack } from "../helpers/processes.ts";
 
-let mock: RunningProcess;
-let gateway: RunningProcess;
-
-beforeAll(async () => {
-  mock = await startMockUpstreamProcess();
+const stack = useStack(async (upstream) => {
   const dead = `http://127.0.0.1:${await freePort()}`;
-  const base = testConfig(mock.url);
+  const base = testConfig(upstream);
   const upstreams = base.upstreams as Record<string, Record<string, unknown>>;
   const config = {
     ...base,
@@ -31,16 +22,11 @@ beforeAll(async () => {
     },
     routes: [{ match: "dead-*", upstream: "dead_openai" }, ...(base.routes as unknown[])],
   };
-  gateway = await startGateway({ config });
-});
-
-afterAll(async () => {
-  await gateway?.stop();
-  await mock?.stop();
+  return config;
 });
 
 async function post(path: string, body: unknown): Promise<Response> {
-  return fetch(gateway.url + path, {
+  return fetch(stack.gateway.url + path, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: "Bearer test-key" },
     body: JSON.stringify(body),
@@ -99,7 +85,7 @@ describe("upstream faults", () => {
       expect(res.status).toBe(200);
       const evs = await events(res);
       expect(evs.at(-1)?.data).toContain('"error"');
-      const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "test-key", maxRetries: 0 });
+      const client = new OpenAI({ baseURL: `${stack.gateway.url}/v1`, apiKey: "test-key", maxRetries: 0 });
       const consume = async (): Promise<void> => {
         const stream = await client.chat.completions.create({ model, stream: true, messages: userHello });
         for await (const _ of stream) void _;
@@ -114,15 +100,15 @@ describe("upstream faults", () => {
       const res = await post("/v1/messages", msg(model, true));
       const evs = await events(res);
       expect(evs.at(-1)?.event).toBe("error");
-      const client = new Anthropic({ baseURL: gateway.url, apiKey: "test-key", maxRetries: 0 });
+      const client = new Anthropic({ baseURL: stack.gateway.url, apiKey: "test-key", maxRetries: 0 });
       const stream = client.messages.stream({ model, max_tokens: 50, messages: userHello });
       await expect(stream.finalMessage()).rejects.toThrow();
     },
   );
 
   it("handles an upstream stream written in awkward pieces (split UTF-8, CRLF, comments)", async () => {
-    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "test-key", maxRetries: 0 });
-    const direct = new OpenAI({ baseURL: `${mock.url}/v1`, apiKey: "x", maxRetries: 0 });
+    const client = new OpenAI({ baseURL: `${stack.gateway.url}/v1`, apiKey: "test-key", maxRetries: 0 });
+    const direct = new OpenAI({ baseURL: `${stack.mock.url}/v1`, apiKey: "x", maxRetries: 0 });
     const collect = async (c: OpenAI): Promise<string> => {
       let text = "";
       const stream = await c.chat.completions.create({
