@@ -271,8 +271,8 @@ export function createStreamGuard(opts: StreamGuardOptions): TransformStream<Gua
 
 /**
  * Parse, guard and serialise in ONE TransformStream: upstream bytes in, client bytes out. Each Web Streams hop
- * costs ~7 us per chunk in Node 20 (measured: a 67-event stream through parse -> render -> encode as three
- * transforms cost 1.9 ms, one transform 0.6 ms), so the hot path does not pay for three.
+ * costs several microseconds per chunk in Node 20, so the hot path does not pay for three (figures and the replay
+ * command, `tsx bench/lib/stream-replay.ts`, in bench/README.md).
  */
 export function createSseGuardStream(
   opts: StreamGuardOptions & { maxLineLength?: number },
