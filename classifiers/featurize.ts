@@ -44,15 +44,6 @@ function fmix32(h0: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-function fnvRange(seed: number, s: string, start: number, end: number): number {
-  let h = (FNV_OFFSET ^ seed) >>> 0;
-  for (let i = start; i < end; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, FNV_PRIME);
-  }
-  return h >>> 0;
-}
-
 const WORD_RE = /[\p{L}\p{M}\p{N}_]/u;
 const ASCII_CLASS = new Uint8Array(128); // 0 = space, 1 = word, 2 = symbol
 for (let c = 0; c < 128; c++) {
@@ -68,11 +59,6 @@ function charClass(s: string, i: number): number {
   if (/\s/u.test(ch)) return 0;
   if (c >= 0xdc00 && c <= 0xdfff) return 1; // low surrogate continues whatever its pair started
   return WORD_RE.test(ch) ? 1 : 2;
-}
-
-function normalizeWord(w: string): string {
-  // eslint-disable-next-line no-control-regex
-  return /^[\x00-\x7f]*$/.test(w) ? w.toLowerCase() : w.normalize("NFKC").toLowerCase();
 }
 
 /** Salts that keep the feature families (and the bags of a model) apart in the shared table. */
@@ -96,101 +82,171 @@ export interface FeatureCursor {
   readonly carried: number;
 }
 
-/** Creates a cursor over one bag; `bag` salts the hashes so several bags can share one table. */
-export function createFeatureCursor(settings: FeaturizerSettings, bag: number): FeatureCursor {
-  const mask = settings.buckets - 1;
-  const seed = fmix32((settings.seed ^ Math.imul(bag + 1, 0x9e3779b1)) >>> 0);
-  let pending = "";
-  let prevHash = 0;
-  let hasPrev = false;
-  let tokens = 0;
+// `<word>` as UTF-16 code units and its n-gram hashes (n-major): scratch shared by every cursor (a word is loaded
+// and emitted within one synchronous call), so the hot path allocates nothing for ASCII words.
+let units = new Uint16Array(64);
+let grams = new Int32Array(256);
 
-  const tokenFeatures = (
-    tokHash: number,
-    word: string | null,
-    emit: EmitFeature,
-    prev: number,
-    hp: boolean,
-  ) => {
-    emit(tokHash & mask);
-    if (settings.bigrams && hp)
-      emit(fmix32((Math.imul(prev, 0x9e3779b1) ^ tokHash ^ SALT_BIGRAM) >>> 0) & mask);
-    if (word !== null && settings.maxN > 0) {
-      const w = `<${word}>`;
-      const ns = (seed ^ SALT_NGRAM) >>> 0;
-      for (let n = settings.minN; n <= settings.maxN; n++) {
-        for (let i = 0; i + n <= w.length; i++) {
-          // The whole `<word>` is already the unigram; skip the n-gram equal to it.
-          if (n === w.length) continue;
-          emit(fmix32(fnvRange(ns, w, i, i + n)) & mask);
-        }
+/** Loads `<word>` into `units` from s[start, end): ASCII is lower-cased in place, anything else NFKC'd first. */
+function loadWord(s: string, start: number, end: number, ascii: boolean): number {
+  if (ascii) {
+    const len = end - start;
+    if (units.length < len + 2) units = new Uint16Array(len + 2);
+    units[0] = 60; // <
+    for (let i = 0; i < len; i++) {
+      const c = s.charCodeAt(start + i);
+      units[i + 1] = c >= 65 && c <= 90 ? c + 32 : c;
+    }
+    units[len + 1] = 62; // >
+    return len;
+  }
+  const w = s.slice(start, end).normalize("NFKC").toLowerCase();
+  if (units.length < w.length + 2) units = new Uint16Array(w.length + 2);
+  units[0] = 60;
+  for (let i = 0; i < w.length; i++) units[i + 1] = w.charCodeAt(i);
+  units[w.length + 1] = 62;
+  return w.length;
+}
+
+/** FNV-1a (from `basis`) of the loaded word without its brackets, finalized: the token's hash. */
+function wordHash(basis: number, len: number): number {
+  let h = basis;
+  for (let i = 1; i <= len; i++) h = Math.imul(h ^ units[i]!, FNV_PRIME);
+  return fmix32(h >>> 0);
+}
+
+/** True when s[start, end) is all ASCII. */
+function isAscii(s: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (s.charCodeAt(i) >= 128) return false;
+  return true;
+}
+
+/**
+ * One bag's cursor (a class, not a closure factory: no per-cursor function objects). Hashes are FNV-1a from a
+ * per-family basis (the offset basis salted by bag and family), finalized with fmix32.
+ */
+class Cursor implements FeatureCursor {
+  private readonly mask: number;
+  private readonly seed: number;
+  private readonly wordBasis: number;
+  private readonly gramBasis: number;
+  private pending = "";
+  private prevHash = 0;
+  private hasPrev = false;
+  tokens = 0;
+
+  constructor(
+    private readonly settings: FeaturizerSettings,
+    bag: number,
+  ) {
+    this.mask = settings.buckets - 1;
+    this.seed = fmix32((settings.seed ^ Math.imul(bag + 1, 0x9e3779b1)) >>> 0);
+    this.wordBasis = (FNV_OFFSET ^ ((this.seed ^ SALT_WORD) >>> 0)) >>> 0;
+    this.gramBasis = (FNV_OFFSET ^ ((this.seed ^ SALT_NGRAM) >>> 0)) >>> 0;
+  }
+
+  get carried(): number {
+    return this.pending.length;
+  }
+
+  /**
+   * Emits the character n-grams of the loaded `<word>` (n = minN..maxN, n-major, the whole `<word>` skipped as it
+   * is already the unigram). Each start position's FNV state is extended one character at a time, so every
+   * length is hashed in one pass over the word.
+   */
+  private emitGrams(len: number, emit: EmitFeature): void {
+    const { minN, maxN } = this.settings;
+    const mask = this.mask;
+    const wl = len + 2;
+    if (grams.length < (maxN - minN + 1) * wl) grams = new Int32Array((maxN - minN + 1) * wl);
+    for (let i = 0; i + minN <= wl; i++) {
+      let h = this.gramBasis;
+      const stop = Math.min(i + maxN, wl);
+      for (let j = i; j < stop; j++) {
+        h = Math.imul(h ^ units[j]!, FNV_PRIME);
+        const n = j - i + 1;
+        if (n >= minN) grams[(n - minN) * wl + i] = fmix32(h >>> 0) & mask;
       }
     }
-  };
+    for (let n = minN; n <= maxN; n++) {
+      if (n === wl) continue;
+      const row = (n - minN) * wl;
+      for (let i = 0; i + n <= wl; i++) emit(grams[row + i]!);
+    }
+  }
 
-  const commit = (tokHash: number, word: string | null, emit: EmitFeature) => {
-    if (tokens >= settings.maxTokens) return;
-    tokenFeatures(tokHash, word, emit, prevHash, hasPrev);
-    prevHash = tokHash;
-    hasPrev = true;
-    tokens++;
-  };
+  /** The features of one token: unigram, bigram with the previous token, n-grams of a word (`len` >= 0). */
+  private tokenFeatures(tokHash: number, len: number, emit: EmitFeature): void {
+    emit(tokHash & this.mask);
+    if (this.settings.bigrams && this.hasPrev)
+      emit(fmix32((Math.imul(this.prevHash, 0x9e3779b1) ^ tokHash ^ SALT_BIGRAM) >>> 0) & this.mask);
+    if (len >= 0 && this.settings.maxN > 0) this.emitGrams(len, emit);
+  }
 
-  const commitWord = (raw: string, emit: EmitFeature) => {
-    const w = normalizeWord(raw);
-    commit(fmix32(fnvRange((seed ^ SALT_WORD) >>> 0, w, 0, w.length)), w, emit);
-  };
+  private commit(tokHash: number, len: number, emit: EmitFeature): void {
+    if (this.tokens >= this.settings.maxTokens) return;
+    this.tokenFeatures(tokHash, len, emit);
+    this.prevHash = tokHash;
+    this.hasPrev = true;
+    this.tokens++;
+  }
 
-  const feed = (delta: string, emit: EmitFeature) => {
-    if (tokens >= settings.maxTokens) return;
-    const s = pending + delta;
+  private commitWord(s: string, start: number, end: number, ascii: boolean, emit: EmitFeature): void {
+    const len = loadWord(s, start, end, ascii);
+    this.commit(wordHash(this.wordBasis, len), len, emit);
+  }
+
+  feed(delta: string, emit: EmitFeature): void {
+    if (this.tokens >= this.settings.maxTokens) return;
+    const maxWordChars = this.settings.maxWordChars;
+    const s = this.pending + delta;
     // A trailing high surrogate waits for its pair, so a delta boundary inside an astral character
     // classifies it the same way the whole text would.
     const last = s.charCodeAt(s.length - 1);
     const end = last >= 0xd800 && last <= 0xdbff ? s.length - 1 : s.length;
     let start = -1;
+    let ascii = true;
     for (let i = 0; i < end; i++) {
-      const cls = charClass(s, i);
+      const c = s.charCodeAt(i);
+      const cls = c < 128 ? ASCII_CLASS[c]! : charClass(s, i);
       if (cls === 1) {
-        if (start < 0) start = i;
-        else if (i - start >= settings.maxWordChars && !isLowSurrogate(s, i)) {
-          commitWord(s.slice(start, i), emit);
+        if (start < 0) {
           start = i;
-        }
+          ascii = c < 128;
+        } else if (i - start >= maxWordChars && !isLowSurrogate(s, i)) {
+          this.commitWord(s, start, i, ascii, emit);
+          start = i;
+          ascii = c < 128;
+        } else if (c >= 128) ascii = false;
         continue;
       }
       if (start >= 0) {
-        commitWord(s.slice(start, i), emit);
+        this.commitWord(s, start, i, ascii, emit);
         start = -1;
       }
       if (cls === 2) {
         const cp = s.codePointAt(i) ?? 0;
-        commit(fmix32((cp ^ seed ^ SALT_SYMBOL) >>> 0), null, emit);
+        this.commit(fmix32((cp ^ this.seed ^ SALT_SYMBOL) >>> 0), -1, emit);
         if (cp > 0xffff) i++;
       }
     }
-    pending = start >= 0 ? s.slice(start) : s.slice(end);
-  };
+    this.pending = start >= 0 ? s.slice(start) : s.slice(end);
+  }
 
-  const emitTail = (emit: EmitFeature) => {
-    const word = isHighSurrogate(pending, pending.length - 1) ? pending.slice(0, -1) : pending;
-    if (word.length > 0 && tokens < settings.maxTokens) {
-      const w = normalizeWord(word);
-      tokenFeatures(fmix32(fnvRange((seed ^ SALT_WORD) >>> 0, w, 0, w.length)), w, emit, prevHash, hasPrev);
+  emitTail(emit: EmitFeature): void {
+    const p = this.pending;
+    const wordEnd = isHighSurrogate(p, p.length - 1) ? p.length - 1 : p.length;
+    if (wordEnd > 0 && this.tokens < this.settings.maxTokens) {
+      const len = loadWord(p, 0, wordEnd, isAscii(p, 0, wordEnd));
+      this.tokenFeatures(wordHash(this.wordBasis, len), len, emit);
     }
-    emit(fmix32((seed ^ SALT_END) >>> 0) & mask);
-  };
+    emit(fmix32((this.seed ^ SALT_END) >>> 0) & this.mask);
+  }
+}
 
-  return {
-    feed,
-    emitTail,
-    get tokens() {
-      return tokens;
-    },
-    get carried() {
-      return pending.length;
-    },
-  };
+/** Creates a cursor over one bag; `bag` salts the hashes so several bags can share one table. */
+export function createFeatureCursor(settings: FeaturizerSettings, bag: number): FeatureCursor {
+  return new Cursor(settings, bag);
 }
 
 function isHighSurrogate(s: string, i: number): boolean {

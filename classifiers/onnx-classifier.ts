@@ -13,11 +13,11 @@ import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { InferenceSession } from "onnxruntime-node";
-import { createFeatureCursor, createIdList } from "./featurize.ts";
+import { createFeatureCursor, createIdList, featurizeText } from "./featurize.ts";
 import type { FeaturizerSettings, IdList } from "./featurize.ts";
 import { readManifest } from "./manifest.ts";
 import type { Manifest } from "./manifest.ts";
-import { headForward, inputWidth, poolMean, referenceForward } from "./model.ts";
+import { fixedTailHead, inputWidth, poolMean, referenceForward } from "./model.ts";
 import type { ModelWeights } from "./model.ts";
 import { importOnnxWeights } from "./onnx/export.ts";
 import { featurizeInput } from "./train/examples.ts";
@@ -138,14 +138,21 @@ export async function createOnnxClassifier(opts: OnnxClassifierOptions): Promise
  */
 export const STREAM_WINDOW_FEATURES = 2048;
 
+/** Adds embedding row `id` (times `sign`) into `acc`. */
+function addRow(acc: Float64Array, emb: Float32Array, id: number, dim: number, sign: number): void {
+  const base = id * dim;
+  for (let d = 0; d < dim; d++) acc[d]! += sign * emb[base + d]!;
+}
+
 /**
  * Incremental scorer over bag 0 (the completion text). Running state: the summed embedding rows of every
- * committed feature, their count, the featurizer cursor (previous token + the partial word carried), and the
- * sum over the last `window` committed features (a ring of their ids: each new feature is added and the one
- * leaving the window subtracted). Each update hashes only the delta, the carried partial word (bounded by
- * `maxWordChars`) and the end marker, then runs the small head in TypeScript twice (running mean, window
- * mean) and returns the per-key maximum: the cost does not depend on how much text came before. Until the
- * text exceeds the window both means are equal, so the scores equal the full-text scores.
+ * committed feature, their count, the featurizer cursor (previous token + the partial word carried), and, once
+ * the text has more than `window` features, the sum over the last `window` of them (a ring of their ids: each new
+ * feature is added and the one leaving the window subtracted). Each update hashes only the delta, the carried
+ * partial word (bounded by `maxWordChars`) and the end marker, then runs the small head in TypeScript on the
+ * running mean and, past the window, on the window mean, and returns the per-key maximum: the cost does not depend
+ * on how much text came before. Until the text exceeds the window both means are equal, so the scores equal the
+ * full-text scores.
  */
 export function createEmbeddingStreamScorer(
   w: ModelWeights,
@@ -155,21 +162,11 @@ export function createEmbeddingStreamScorer(
 ): OnnxStreamScorer {
   const { dim, emb } = w;
   const x = new Float64Array(inputWidth(w));
+  const contextIds = createIdList(256);
   for (let b = 1; b < w.bags; b++) {
     // Bag 1 is the context (the prompt); later bags (none today) would be empty.
-    const ids = createIdList();
-    const cursor = createFeatureCursor(settings, b);
-    const push = (id: number) => {
-      if (ids.length === ids.ids.length) {
-        const g = new Int32Array(ids.ids.length * 2);
-        g.set(ids.ids);
-        ids.ids = g;
-      }
-      ids.ids[ids.length++] = id;
-    };
-    cursor.feed(b === 1 ? context : "", push);
-    cursor.emitTail(push);
-    poolMean(w, ids, x, b * dim);
+    featurizeText(settings, b, b === 1 ? context : "", contextIds);
+    poolMean(w, contextIds, x, b * dim);
   }
   const sum = new Float64Array(dim);
   const tmp = new Float64Array(dim);
@@ -177,32 +174,36 @@ export function createEmbeddingStreamScorer(
   let tmpCount = 0;
   let lastUpdateFeatures = 0;
   const cursor = createFeatureCursor(settings, 0);
-  const ring = new Int32Array(Math.max(1, window));
-  const winSum = new Float64Array(dim);
-  const commit = (id: number) => {
-    const base = id * dim;
-    for (let d = 0; d < dim; d++) sum[d] = (sum[d] ?? 0) + (emb[base + d] ?? 0);
+  // The window's ring and sum exist only once the text outgrows the window (most completions never do).
+  let ring: Int32Array | undefined;
+  let winSum: Float64Array | undefined;
+  const commit = (id: number): void => {
+    addRow(sum, emb, id, dim, 1);
     if (window > 0) {
-      const slot = count % window;
-      if (count >= window) {
-        const old = (ring[slot] ?? 0) * dim;
-        for (let d = 0; d < dim; d++) winSum[d] = (winSum[d] ?? 0) - (emb[old + d] ?? 0);
+      if (count < window) {
+        ring ??= new Int32Array(window);
+        ring[count] = id;
+      } else {
+        winSum ??= sum.slice();
+        const slot = count % window;
+        const r = ring as Int32Array;
+        addRow(winSum, emb, r[slot]!, dim, -1);
+        if (count !== window) addRow(winSum, emb, id, dim, 1);
+        r[slot] = id;
       }
-      ring[slot] = id;
-      for (let d = 0; d < dim; d++) winSum[d] = (winSum[d] ?? 0) + (emb[base + d] ?? 0);
     }
     count++;
     lastUpdateFeatures++;
   };
-  const addTail = (id: number) => {
-    const base = id * dim;
-    for (let d = 0; d < dim; d++) tmp[d] = (tmp[d] ?? 0) + (emb[base + d] ?? 0);
+  const addTail = (id: number): void => {
+    addRow(tmp, emb, id, dim, 1);
     tmpCount++;
     lastUpdateFeatures++;
   };
+  const head = fixedTailHead(w, x);
+  const mean = new Float64Array(dim);
   const probs = new Float64Array(w.labels.length);
   const winProbs = new Float64Array(w.labels.length);
-  const hidden = new Float64Array(w.hidden);
   return {
     get lastUpdateFeatures() {
       return lastUpdateFeatures;
@@ -215,12 +216,13 @@ export function createEmbeddingStreamScorer(
       tmpCount = 0;
       cursor.emitTail(addTail);
       const inv = count + tmpCount > 0 ? 1 / (count + tmpCount) : 0;
-      for (let d = 0; d < dim; d++) x[d] = ((sum[d] ?? 0) + (tmp[d] ?? 0)) * inv;
-      headForward(w, x, probs, hidden);
-      if (window > 0 && count > window) {
-        for (let d = 0; d < dim; d++) x[d] = ((winSum[d] ?? 0) + (tmp[d] ?? 0)) / (window + tmpCount);
-        headForward(w, x, winProbs, hidden);
-        for (let k = 0; k < probs.length; k++) probs[k] = Math.max(probs[k] ?? 0, winProbs[k] ?? 0);
+      for (let d = 0; d < dim; d++) mean[d] = (sum[d]! + tmp[d]!) * inv;
+      head(mean, probs);
+      if (winSum && count > window) {
+        const winv = 1 / (window + tmpCount);
+        for (let d = 0; d < dim; d++) mean[d] = (winSum[d]! + tmp[d]!) * winv;
+        head(mean, winProbs);
+        for (let k = 0; k < probs.length; k++) probs[k] = Math.max(probs[k]!, winProbs[k]!);
       }
       return Promise.resolve(ok(toScores(w.labels, probs)));
     },

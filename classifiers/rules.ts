@@ -20,6 +20,11 @@ export interface Rule {
   readonly phrases?: readonly string[] | undefined;
   /** Score given to each key on a hit. @defaultValue 1 */
   readonly score?: number | undefined;
+  /**
+   * Longest text a match of `pattern` can span: how much earlier text the streaming scorer re-reads with each
+   * update, so a match split across deltas is still found. Phrase rules know their own. @defaultValue 512
+   */
+  readonly maxSpan?: number | undefined;
 }
 
 export interface RulesClassifierOptions {
@@ -32,7 +37,7 @@ interface CompiledRule {
   /** Regex rules match the raw text (they may rely on punctuation); phrase rules the normalised text. */
   readonly raw: boolean;
   readonly scores: Scores;
-  /** Longest text a match can span, for the streaming carry-over; unbounded patterns use 512. */
+  /** Longest text a match can span, for the streaming carry-over. */
   readonly span: number;
 }
 
@@ -56,7 +61,7 @@ function compile(rule: Rule): CompiledRule {
   for (const key of rule.keys) scores[key] = score;
   if (rule.keys.some((k) => HARM_SET.has(k))) scores.harmful = Math.max(scores.harmful ?? 0, score);
   if (rule.pattern !== undefined) {
-    return { regex: new RegExp(rule.pattern, "iu"), raw: true, scores, span: 512 };
+    return { regex: new RegExp(rule.pattern, "iu"), raw: true, scores, span: rule.maxSpan ?? 512 };
   }
   const phrases = (rule.phrases ?? []).map((p) => normalizeForRules(p).trim()).filter((p) => p.length > 0);
   if (phrases.length === 0) throw new Error(`rule ${rule.id}: needs a pattern or at least one phrase`);
@@ -70,12 +75,15 @@ function mergeMax(into: Scores, from: Scores): void {
   }
 }
 
-function scoreText(rules: readonly CompiledRule[], raw: string, normalized: string): Scores {
-  const out: Scores = {};
+function scoreRules(rules: readonly CompiledRule[], text: string, into: Scores): void {
   for (const rule of rules) {
-    if (rule.regex.test(rule.raw ? raw : normalized)) mergeMax(out, rule.scores);
+    if (rule.regex.test(text)) mergeMax(into, rule.scores);
   }
-  return out;
+}
+
+/** Keeps the last `n` characters. */
+function lastChars(text: string, n: number): string {
+  return text.length > n ? text.slice(text.length - n) : text;
 }
 
 /**
@@ -83,24 +91,39 @@ function scoreText(rules: readonly CompiledRule[], raw: string, normalized: stri
  * @example createRulesClassifier({ rules: [{ id: "nerve", keys: ["cbrn"], phrases: ["nerve agent synthesis"] }] })
  */
 export function createRulesClassifier(opts: RulesClassifierOptions): Classifier {
-  const rules = opts.rules.map(compile);
-  const carry = Math.max(64, ...rules.map((r) => r.span));
+  const compiled = opts.rules.map(compile);
+  const rawRules = compiled.filter((r) => r.raw);
+  const phraseRules = compiled.filter((r) => !r.raw);
+  const rawCarry = Math.max(0, ...rawRules.map((r) => r.span));
+  // Phrase spans count normalised characters; punctuation between the words makes the raw text longer.
+  const phraseCarry = Math.max(64, ...phraseRules.map((r) => 2 * r.span));
   return {
     name: opts.name ?? "rules",
     kind: "rules",
     classify(input: ClassifierInput) {
-      const text = input.text;
-      return Promise.resolve(ok(scoreText(rules, text, ` ${normalizeForRules(text)} `)));
+      const out: Scores = {};
+      scoreRules(rawRules, input.text, out);
+      if (phraseRules.length > 0) scoreRules(phraseRules, ` ${normalizeForRules(input.text)} `, out);
+      return Promise.resolve(ok(out));
     },
     createStreamScorer(): StreamScorer {
-      // Running max over windows of (carry-over tail + new delta): flat cost per update.
-      let tail = "";
+      // Running max over windows of (carried tail + new delta): regex rules re-read their longest span of earlier
+      // text, phrase rules (matched on normalised text) theirs; the cost per update is flat.
+      let rawTail = "";
+      let phraseTail = "";
       const running: Scores = {};
       return {
         update(delta: string) {
-          const window = tail + delta;
-          mergeMax(running, scoreText(rules, window, ` ${normalizeForRules(window)} `));
-          tail = window.length > carry ? window.slice(window.length - carry) : window;
+          if (rawRules.length > 0) {
+            const window = rawTail + delta;
+            scoreRules(rawRules, window, running);
+            rawTail = lastChars(window, rawCarry);
+          }
+          if (phraseRules.length > 0) {
+            const window = phraseTail + delta;
+            scoreRules(phraseRules, ` ${normalizeForRules(window)} `, running);
+            phraseTail = lastChars(window, phraseCarry);
+          }
           return Promise.resolve(ok({ ...running }));
         },
       };

@@ -15,11 +15,13 @@ export const DEFAULT_RULES: readonly Rule[] = [
     id: "cbrn-make",
     keys: ["cbrn"],
     pattern: `\\b(${MAKE_VERBS})\\b[^.?!\\n]{0,48}\\b(${CBRN_AGENTS})\\b`,
+    maxSpan: 160,
   },
   {
     id: "cbrn-route",
     keys: ["cbrn"],
     pattern: `\\b(${CBRN_AGENTS})\\b[^.?!\\n]{0,24}\\b(synthesis|production|precursors?|weaponi[sz]ation|dispersal)\\b`,
+    maxSpan: 160,
   },
   {
     id: "jailbreak-templates",
@@ -43,6 +45,7 @@ export const DEFAULT_RULES: readonly Rule[] = [
     keys: ["attack"],
     pattern:
       "\\b(reveal|print|repeat|show|output)\\b[^.?!\\n]{0,24}\\b(system prompt|hidden instructions|initial instructions)\\b",
+    maxSpan: 160,
     score: 0.8,
   },
   {
@@ -50,12 +53,14 @@ export const DEFAULT_RULES: readonly Rule[] = [
     keys: ["child_safety"],
     pattern:
       "\\b(sexual|sexy|nude|naked|erotic)\\b[^.?!\\n]{0,40}\\b(child|children|minor|minors|kid|kids|preteen|\\d{1,2}[- ]year[- ]old)\\b",
+    maxSpan: 160,
   },
   {
     id: "ransomware",
     keys: ["cyber"],
     pattern:
       "\\b(write|build|create|code|develop)\\b[^.?!\\n]{0,32}\\b(ransomware|keylogger|credential stealer|botnet)\\b",
+    maxSpan: 160,
     score: 0.9,
   },
 ];

@@ -56,6 +56,7 @@ const ruleSchema = z
     pattern: z.string().optional(),
     phrases: z.array(z.string()).optional(),
     score: z.number().min(0).max(1).optional(),
+    maxSpan: z.number().int().min(1).max(65_536).optional(),
   })
   .refine((r) => r.pattern !== undefined || (r.phrases?.length ?? 0) > 0, "needs pattern or phrases");
 

@@ -52,6 +52,11 @@ export async function readBodyText(c: Context<AppEnv>, limit: number): Promise<s
     : Buffer.concat(chunks, size).toString("utf8");
 }
 
+/** The Node response under @hono/node-server (absent under `app.request()`), for hot paths that write to it. */
+export function nodeResponse(c: Context<AppEnv>): ServerResponse | undefined {
+  return bindings(c).outgoing;
+}
+
 /** A signal aborted when the client goes away before the response has been fully written. */
 export function clientGoneSignal(c: Context<AppEnv>): AbortSignal {
   const outgoing = bindings(c).outgoing;

@@ -56,16 +56,19 @@ interface Held {
   readonly text: string;
 }
 
-/** Where the guard writes: the client side of the stream. */
-interface GuardSink {
+/** Where the guard writes: the client side (a Node response, or a TransformStream's controller). */
+export interface GuardSink {
   enqueue(text: string): void;
   terminate(): void;
   error(e: unknown): void;
 }
 
 interface GuardCore {
-  /** Handles one event or a batch; resolves when it has been screened (and released or held). */
-  push(input: GuardInput): Promise<void>;
+  /**
+   * Handles one event or a batch. Returns a promise only while work is in flight (a screening point, or earlier
+   * input still being screened); the common case - events that are just held or passed - runs synchronously.
+   */
+  push(input: GuardInput): Promise<void> | undefined;
   /** The upstream ended: settle what is held, or report an incomplete stream. */
   end(): Promise<void>;
   /** The upstream stream is unusable (e.g. a line over the parser's limit). */
@@ -89,7 +92,19 @@ function createGuardCore(opts: StreamGuardOptions, out: GuardSink): GuardCore {
   let stopped = false;
   let ended = false;
   let timer: NodeJS.Timeout | undefined;
-  let chain: Promise<void> = Promise.resolve();
+  /** The work in flight, if any: later input waits for it, so events are handled in order. */
+  let tail: Promise<void> | undefined;
+
+  function schedule(task: () => Promise<void> | undefined): Promise<void> | undefined {
+    const p = tail ? tail.then(task) : task();
+    if (!p) return undefined;
+    tail = p;
+    const clear = (): void => {
+      if (tail === p) tail = undefined;
+    };
+    p.then(clear, clear);
+    return p;
+  }
 
   function finish(extra: { cut: boolean; upstreamError?: string }): void {
     if (ended) return;
@@ -166,7 +181,7 @@ function createGuardCore(opts: StreamGuardOptions, out: GuardSink): GuardCore {
     if (timer || !holdBack) return;
     timer = setTimeout(() => {
       timer = undefined;
-      chain = chain.then(checkpoint).catch((e: unknown) => out.error(e));
+      schedule(checkpoint)?.catch((e: unknown) => out.error(e));
     }, stream.maxHoldMs);
   }
 
@@ -222,25 +237,24 @@ function createGuardCore(opts: StreamGuardOptions, out: GuardSink): GuardCore {
   }
 
   /** A batch (all events of one network chunk) costs one stream hand-off instead of one per event. */
-  async function onBatch(evs: readonly SseEvent[]): Promise<void> {
-    for (const ev of evs) {
-      if (stopped) return;
+  function onBatch(evs: readonly SseEvent[], from: number): Promise<void> | undefined {
+    for (let i = from; i < evs.length; i++) {
+      if (stopped) return undefined;
+      const ev = evs[i] as SseEvent;
       const pending = onEvent(ev);
-      if (pending) await pending;
+      if (pending) return pending.then(() => onBatch(evs, i + 1));
     }
+    return undefined;
   }
 
   return {
-    push(input) {
-      chain = chain.then(() => (isBatch(input) ? onBatch(input) : onEvent(input)));
-      return chain;
-    },
+    push: (input) => schedule(() => (isBatch(input) ? onBatch(input, 0) : onEvent(input))),
     async end() {
-      await chain;
+      while (tail) await tail;
       if (!ended) await brokenUpstream("upstream stream ended before it was complete");
     },
     async broken(message) {
-      await chain;
+      while (tail) await tail;
       if (!ended) await brokenUpstream(message);
     },
   };
@@ -269,40 +283,61 @@ export function createStreamGuard(opts: StreamGuardOptions): TransformStream<Gua
   });
 }
 
-/**
- * Parse, guard and serialise in ONE TransformStream: upstream bytes in, client bytes out. Each Web Streams hop
- * costs several microseconds per chunk in Node 20, so the hot path does not pay for three (figures and the replay
- * command, `tsx bench/lib/stream-replay.ts`, in bench/README.md).
- */
-export function createSseGuardStream(
+/** Upstream bytes in, screened client SSE out, without a stream in between (see `createSseGuardStream`). */
+export interface SseGuardPump {
+  /** Feeds upstream bytes. Returns a promise while screening is in flight: pause the source until it settles. */
+  write(chunk: Uint8Array): Promise<void> | undefined;
+  /** The upstream ended (or broke): settles what is held and writes the stream's end. */
+  end(): Promise<void>;
+}
+
+/** Parse + guard as a push-style pump over any sink: the gateway's Node path writes straight to the response. */
+export function createSseGuardPump(
   opts: StreamGuardOptions & { maxLineLength?: number },
-): TransformStream<Uint8Array, Uint8Array> {
+  sink: GuardSink,
+): SseGuardPump {
   const decoder = createSseDecoder(
     opts.maxLineLength === undefined ? {} : { maxLineLength: opts.maxLineLength },
   );
-  const encoder = new TextEncoder();
-  let core: GuardCore | undefined;
-  return new TransformStream<Uint8Array, Uint8Array>({
-    start(controller) {
-      core = createGuardCore(
-        opts,
-        sinkOf(controller, (t) => encoder.encode(t)),
-      );
-    },
-    transform(chunk) {
+  const core = createGuardCore(opts, sink);
+  return {
+    write(chunk) {
       let events: SseEvent[];
       try {
         events = decoder.push(chunk);
       } catch (e: unknown) {
-        if (e instanceof SseLineTooLongError) return core?.broken("upstream sent an oversized stream line");
+        if (e instanceof SseLineTooLongError) return core.broken("upstream sent an oversized stream line");
         throw e;
       }
-      return events.length > 0 ? core?.push(events) : undefined;
+      return events.length > 0 ? core.push(events) : undefined;
     },
-    async flush() {
+    async end() {
       const events = decoder.end();
-      if (events.length > 0) await core?.push(events);
-      await core?.end();
+      if (events.length > 0) await core.push(events);
+      await core.end();
     },
+  };
+}
+
+/**
+ * Parse, guard and serialise in ONE TransformStream: upstream bytes in, client bytes out. Each Web Streams hop
+ * costs several microseconds per chunk in Node 20, so this path does not pay for three (figures and the replay
+ * command, `tsx bench/lib/stream-replay.ts`, in bench/README.md). The gateway uses it only without Node bindings
+ * (`app.request()`); over HTTP it writes the pump's output straight to the Node response.
+ */
+export function createSseGuardStream(
+  opts: StreamGuardOptions & { maxLineLength?: number },
+): TransformStream<Uint8Array, Uint8Array> {
+  const encoder = new TextEncoder();
+  let pump: SseGuardPump | undefined;
+  return new TransformStream<Uint8Array, Uint8Array>({
+    start(controller) {
+      pump = createSseGuardPump(
+        opts,
+        sinkOf(controller, (t) => encoder.encode(t)),
+      );
+    },
+    transform: (chunk) => pump?.write(chunk),
+    flush: () => pump?.end(),
   });
 }

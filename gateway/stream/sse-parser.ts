@@ -65,12 +65,18 @@ export function createSseDecoder({ maxLineLength = 4 * 1024 * 1024 }: SseDecoder
     let start = 0;
     if (skipLeadingLf && text.charCodeAt(0) === 10) start = 1;
     skipLeadingLf = false;
-    for (let i = start; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== 10 && c !== 13) continue;
-      line(carry + text.slice(start, i), out);
+    // Line ends are found with indexOf (native scans) rather than a loop over every character; CR is rare.
+    const hasCr = text.includes("\r");
+    for (;;) {
+      let i = text.indexOf("\n", start);
+      if (hasCr) {
+        const r = text.indexOf("\r", start);
+        if (r !== -1 && (i === -1 || r < i)) i = r;
+      }
+      if (i === -1) break;
+      line(carry.length > 0 ? carry + text.slice(start, i) : text.slice(start, i), out);
       carry = "";
-      if (c === 13) {
+      if (text.charCodeAt(i) === 13) {
         if (i + 1 === text.length) skipLeadingLf = true;
         else if (text.charCodeAt(i + 1) === 10) i++;
       }
