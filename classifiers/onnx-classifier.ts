@@ -9,8 +9,7 @@
  * run inline; the transformer kind (milliseconds per run) uses the worker pool in `transformer/pool.ts`.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { createReadStream, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { InferenceSession } from "onnxruntime-node";
 import { createFeatureCursor, createIdList, featurizeText } from "./featurize.ts";
@@ -78,12 +77,15 @@ export function toScores(labels: readonly ScoreKey[], probs: ArrayLike<number>):
  */
 export async function createOnnxClassifier(opts: OnnxClassifierOptions): Promise<OnnxClassifier> {
   const manifest = await readManifest(opts.dir);
-  const bytes = await readFile(join(opts.dir, manifest.files.model));
-  const sha = createHash("sha256").update(bytes).digest("hex");
-  if (sha !== manifest.files.modelSha256)
+  const modelPath = join(opts.dir, manifest.files.model);
+  // Hashed as a stream and loaded by path: holding the whole file in a JS buffer as well left ~16 MB more
+  // resident per process (measured with three sessions: 177 -> 161 MB).
+  const sha = createHash("sha256");
+  for await (const chunk of createReadStream(modelPath)) sha.update(chunk as Buffer);
+  if (sha.digest("hex") !== manifest.files.modelSha256)
     throw new Error(`${opts.dir}: model file does not match manifest sha256`);
   const ort = await import("onnxruntime-node");
-  const session = await ort.InferenceSession.create(bytes, {
+  const session = await ort.InferenceSession.create(modelPath, {
     intraOpNumThreads: 1,
     interOpNumThreads: 1,
     executionMode: "sequential",
@@ -91,10 +93,9 @@ export async function createOnnxClassifier(opts: OnnxClassifierOptions): Promise
   });
   // JS copies of the weights serve the incremental stream scorer and the parity reference. Only the completion
   // model streams in the gateway, so the others load theirs on first use (saves ~25 MB RSS per process).
-  const modelPath = join(opts.dir, manifest.files.model);
-  let weights = manifest.stage === "completion" ? importOnnxWeights(bytes, manifest.labels) : undefined;
-  const weightsOf = (): ModelWeights =>
-    (weights ??= importOnnxWeights(readFileSync(modelPath), manifest.labels));
+  const readWeights = (): ModelWeights => importOnnxWeights(readFileSync(modelPath), manifest.labels);
+  let weights = manifest.stage === "completion" ? readWeights() : undefined;
+  const weightsOf = (): ModelWeights => (weights ??= readWeights());
   const settings: FeaturizerSettings = manifest.featurizer;
   const scratch: IdList[] = [];
   const name = opts.name ?? manifest.name;

@@ -1,7 +1,8 @@
 /**
  * `tsx bench/lib/stream-replay.ts [--scorers none|rules|all] [--streams 400]`: replays the mock upstream's benign
- * OpenAI stream (one chunk per event) through the gateway's stream guard in-process and prints the time per stream.
- * It isolates the SSE pipeline's own cost (parse, guard, encode) from HTTP and from the other stages.
+ * OpenAI stream (one chunk per event) through the gateway's stream guard pump in-process - the path the gateway runs
+ * over HTTP, minus the sockets - and prints the time per stream. It isolates the SSE pipeline's own cost (parse,
+ * guard, render) from HTTP and from the other stages.
  */
 import { parseArgs } from "node:util";
 import { createOnnxClassifier } from "../../classifiers/onnx-classifier.ts";
@@ -10,7 +11,7 @@ import type { StreamScorer } from "../../classifiers/types.ts";
 import { DEFAULT_RULES } from "../../gateway/config/default-rules.ts";
 import { openaiDialect } from "../../gateway/dialects/openai.ts";
 import { createMetrics } from "../../gateway/observability/metrics.ts";
-import { createSseGuardStream } from "../../gateway/stream/guard.ts";
+import { createSseGuardPump } from "../../gateway/stream/guard.ts";
 import { streamScorerFor } from "../../gateway/stream/scorers.ts";
 import { startMockUpstream } from "../mock-upstream/server.ts";
 
@@ -45,37 +46,48 @@ async function main(): Promise<void> {
     values.scorers === "none"
       ? []
       : [rules, ...(model ? [model] : [])].map((c) => streamScorerFor(c, "Tell me about bread."));
+  let bytesOut = 0;
   const once = async (): Promise<void> => {
-    const src = new ReadableStream<Uint8Array>({
-      start(c) {
-        for (const e of events) c.enqueue(e);
-        c.close();
+    const pump = createSseGuardPump(
+      {
+        renderer: openaiDialect.createStreamRenderer({ model: "bench", fallbackId: "bench" }),
+        dialect: "openai",
+        scorers: scorersFor(),
+        stage: {
+          enabled: true,
+          cascade: [["rules"]],
+          uncertain: { low: 0.35, high: 0.75 },
+          thresholds: { harmful: { flag: 0.5, block: 0.99 } },
+          deadlineMs: 250,
+          failMode: "closed",
+        },
+        stream: { mode: "hold-back", scoreEveryChars: 96, holdBackChars: 256, maxHoldMs: 150 },
+        metrics,
+        onBlock: () => undefined,
+        onEnd: () => undefined,
       },
-    });
-    const guard = createSseGuardStream({
-      renderer: openaiDialect.createStreamRenderer({ model: "bench", fallbackId: "bench" }),
-      dialect: "openai",
-      scorers: scorersFor(),
-      stage: {
-        enabled: true,
-        cascade: [["rules"]],
-        uncertain: { low: 0.35, high: 0.75 },
-        thresholds: { harmful: { flag: 0.5, block: 0.99 } },
-        deadlineMs: 250,
-        failMode: "closed",
+      {
+        enqueue: (text) => {
+          bytesOut += text.length;
+        },
+        terminate: () => undefined,
+        error: (e) => {
+          throw e;
+        },
       },
-      stream: { mode: "hold-back", scoreEveryChars: 96, holdBackChars: 256, maxHoldMs: 150 },
-      metrics,
-      onBlock: () => undefined,
-      onEnd: () => undefined,
-    });
-    await new Response(src.pipeThrough(guard)).arrayBuffer();
+    );
+    for (const e of events) {
+      const pending = pump.write(e);
+      if (pending) await pending;
+    }
+    await pump.end();
   };
   for (let i = 0; i < 50; i++) await once();
   const n = Number(values.streams);
   const t0 = performance.now();
   for (let i = 0; i < n; i++) await once();
   const us = ((performance.now() - t0) / n) * 1000;
+  if (bytesOut === 0) throw new Error("the guard released nothing");
   process.stdout.write(`scorers=${values.scorers} events=${events.length} ${us.toFixed(0)} us per stream\n`);
 }
 

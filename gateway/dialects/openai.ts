@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { Turn } from "../../classifiers/types.ts";
 import { GatewayError, type ErrorCode } from "../errors.ts";
-import { formatSse, type SseEvent } from "../stream/sse-parser.ts";
+import { formatSse } from "../stream/sse-parser.ts";
 import {
   buildConversation,
   joinText,
@@ -10,7 +10,7 @@ import {
   type RefusalOptions,
   type StreamRenderer,
 } from "./types.ts";
-import { readChunk, type OpenAiChunk } from "./openai-chunk.ts";
+import { readChunk } from "./openai-chunk.ts";
 import { zodMessage } from "./zod-message.ts";
 
 const textPart = z.looseObject({
@@ -84,19 +84,19 @@ function createRenderer(opts: { model: string; fallbackId: string }): StreamRend
   let id = opts.fallbackId;
   let created = Math.floor(Date.now() / 1000);
   let model = opts.model;
-  const parsed = new WeakMap<SseEvent, OpenAiChunk | null>();
-  const chunkOf = (ev: SseEvent): OpenAiChunk | null => {
-    if (parsed.has(ev)) return parsed.get(ev) ?? null;
-    const value = ev.data === "[DONE]" ? null : readChunk(JSON.parse(ev.data));
-    parsed.set(ev, value);
-    return value;
-  };
   const frame = (choices: unknown[]): string =>
     formatSse({ data: JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices }) });
   return {
+    // Each event is parsed once, here: the guard asks every event for its text before it renders it, so the
+    // stream's id/created/model (for a refusal frame of our own) are taken from the chunks as they are read.
     textOf(ev) {
-      const chunk = chunkOf(ev);
-      if (!chunk?.choices) return "";
+      if (ev.data === "[DONE]") return "";
+      const chunk = readChunk(JSON.parse(ev.data));
+      if (!chunk) return "";
+      if (chunk.id) id = chunk.id;
+      if (chunk.created) created = chunk.created;
+      if (chunk.model) model = chunk.model;
+      if (!chunk.choices) return "";
       let text = "";
       for (const c of chunk.choices) {
         const d = c.delta;
@@ -108,13 +108,7 @@ function createRenderer(opts: { model: string; fallbackId: string }): StreamRend
       return text;
     },
     isTerminal: (ev) => ev.data === "[DONE]",
-    render(ev) {
-      const chunk = chunkOf(ev);
-      if (chunk?.id) id = chunk.id;
-      if (chunk?.created) created = chunk.created;
-      if (chunk?.model) model = chunk.model;
-      return formatSse(ev);
-    },
+    render: (ev) => formatSse(ev),
     renderBlockedEnd: () =>
       frame([{ index: 0, delta: {}, logprobs: null, finish_reason: "content_filter" }]) + "data: [DONE]\n\n",
     renderErrorEnd: (message) =>

@@ -29,7 +29,10 @@ export interface RefusalOptions {
 
 /** Per-stream state on the client side: tracks what was released so a stop can close it properly. */
 export interface StreamRenderer {
-  /** Text in this event that the completion stage must screen (content, tool arguments, thinking). */
+  /**
+   * Text in this event that the completion stage must screen (content, tool arguments, thinking). The guard calls
+   * it once for every event, before `render`; throws on a malformed event.
+   */
   textOf(event: SseEvent): string;
   /** True for the event that ends a well-formed stream. */
   isTerminal(event: SseEvent): boolean;

@@ -30,11 +30,38 @@ export interface ScreenerOptions {
 
 type Run = StageRecord["classifiers"][number];
 
-function abortPromise(signal: AbortSignal): Promise<"aborted"> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve("aborted");
-    else signal.addEventListener("abort", () => resolve("aborted"), { once: true });
-  });
+/**
+ * One stage's cancellation: aborted by the parent (the client leaving) or the stage deadline, plus one promise the
+ * classifier runs race. Plain listeners, removed when the stage ends, instead of `AbortSignal.any` (whose weak
+ * references and finalization registry showed in profiles) and a listener per classifier run.
+ */
+interface StageAbort {
+  readonly signal: AbortSignal;
+  readonly aborted: Promise<"aborted">;
+  dispose(): void;
+}
+
+function stageAbort(parent: AbortSignal, deadline: AbortSignal): StageAbort {
+  const ac = new AbortController();
+  let fire: (v: "aborted") => void = () => undefined;
+  const aborted = new Promise<"aborted">((resolve) => (fire = resolve));
+  const onAbort = (): void => {
+    ac.abort(deadline.aborted ? deadline.reason : parent.reason);
+    fire("aborted");
+  };
+  if (parent.aborted || deadline.aborted) onAbort();
+  else {
+    parent.addEventListener("abort", onAbort, { once: true });
+    deadline.addEventListener("abort", onAbort, { once: true });
+  }
+  return {
+    signal: ac.signal,
+    aborted,
+    dispose() {
+      parent.removeEventListener("abort", onAbort);
+      deadline.removeEventListener("abort", onAbort);
+    },
+  };
 }
 
 /** Creates the stage runner. */
@@ -43,11 +70,11 @@ export function createScreener({ classifiers, metrics }: ScreenerOptions): Scree
     c: Classifier,
     stage: Stage,
     input: ClassifierInput,
-    signal: AbortSignal,
+    abort: StageAbort,
   ): Promise<Run> {
     const t0 = performance.now();
     // Race the deadline so a classifier that ignores its signal still cannot hold the stage.
-    const r = await Promise.race([c.classify(input, signal), abortPromise(signal)]);
+    const r = await Promise.race([c.classify(input, abort.signal), abort.aborted]);
     const ms = performance.now() - t0;
     metrics.classifierSeconds.observe({ classifier: c.name, stage }, ms / 1000);
     if (r === "aborted") {
@@ -76,22 +103,25 @@ export function createScreener({ classifiers, metrics }: ScreenerOptions): Scree
     parent: AbortSignal,
   ): Promise<StageOutcome> {
     const t0 = performance.now();
-    const deadline = deadlineSignal(policy.deadlineMs);
-    const signal = AbortSignal.any([parent, deadline]);
+    const abort = stageAbort(parent, deadlineSignal(policy.deadlineMs));
     const runs: Run[] = [];
     let scores: Scores = {};
     let failed = false;
-    for (const [i, tier] of policy.cascade.entries()) {
-      if (i > 0 && !isUncertain(scores, policy)) break;
-      const tierRuns = await Promise.all(resolveTier(tier).map((c) => runOne(c, stage, input, signal)));
-      runs.push(...tierRuns);
-      const tierScores: Scores = {};
-      for (const r of tierRuns) {
-        if (r.error !== undefined) failed = true;
-        else maxScores(tierScores, r.scores);
+    try {
+      for (const [i, tier] of policy.cascade.entries()) {
+        if (i > 0 && !isUncertain(scores, policy)) break;
+        const tierRuns = await Promise.all(resolveTier(tier).map((c) => runOne(c, stage, input, abort)));
+        runs.push(...tierRuns);
+        const tierScores: Scores = {};
+        for (const r of tierRuns) {
+          if (r.error !== undefined) failed = true;
+          else maxScores(tierScores, r.scores);
+        }
+        scores = i === 0 ? tierScores : { ...scores, ...tierScores };
+        if (failed) break;
       }
-      scores = i === 0 ? tierScores : { ...scores, ...tierScores };
-      if (failed) break;
+    } finally {
+      abort.dispose();
     }
     metrics.stageSeconds.observe({ stage }, (performance.now() - t0) / 1000);
     const decision = decide(scores, policy.thresholds);
