@@ -5,23 +5,17 @@
  * Web TransformStream. Cancellation both ways: the client leaving aborts the upstream; a block aborts the
  * upstream and ends the client stream as a refusal.
  */
-import type { ServerResponse } from "node:http";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { GatewayError } from "../errors.ts";
 import { buildIncident, needsIncident } from "../incidents/build.ts";
 import type { ResolvedPolicy } from "../screening/policy.ts";
-import {
-  createSseGuardPump,
-  createSseGuardStream,
-  type GuardSink,
-  type StreamGuardOptions,
-  type StreamSummary,
-} from "../stream/guard.ts";
+import { createSseGuardStream, type StreamGuardOptions, type StreamSummary } from "../stream/guard.ts";
+import { pumpSseToNode } from "../stream/node-pump.ts";
 import { streamScorerFor } from "../stream/scorers.ts";
 import { nodeResponse } from "../http/node-io.ts";
-import { upstreamBodyStream, type UpstreamResponse } from "../upstream/upstreams.ts";
+import { upstreamBodyStream } from "../upstream/upstreams.ts";
 import { callUpstream, publishIncident, type Exchange } from "./exchange.ts";
 import { countDecisions } from "./screen-request.ts";
 
@@ -63,84 +57,6 @@ function streamHeaders(c: Context<AppEnv>): Record<string, string> {
     headers[k] = v;
   });
   return { ...headers, ...SSE_HEADERS };
-}
-
-interface NodePumpOptions {
-  readonly outgoing: ServerResponse;
-  readonly body: UpstreamResponse["body"];
-  readonly guard: StreamGuardOptions;
-  readonly clientGone: AbortSignal;
-  readonly onFirstChunk: () => void;
-  readonly onReadError: (e: unknown) => void;
-  readonly onWriteError: (e: unknown) => void;
-}
-
-/**
- * Runs the guard between the upstream body (a Node Readable) and the Node response with no Web Streams in between:
- * the upstream is paused while a screening point is in flight or the response is over its buffer, and resumed when
- * both clear. Nothing is written once the client has gone.
- */
-function pumpToNode(o: NodePumpOptions): void {
-  const { outgoing, body } = o;
-  const writable = (): boolean => !outgoing.writableEnded && !outgoing.destroyed;
-  let screening = false;
-  let full = false;
-  let done = false;
-  const resume = (): void => {
-    if (!screening && !full && !done) body.resume();
-  };
-  const fail = (e: unknown): void => {
-    o.onWriteError(e);
-    outgoing.destroy();
-  };
-  const end = (): void => {
-    if (writable()) outgoing.end();
-  };
-  const sink: GuardSink = {
-    enqueue(text) {
-      if (writable() && !outgoing.write(text)) full = true;
-    },
-    terminate: end,
-    error: fail,
-  };
-  const pump = createSseGuardPump(o.guard, sink);
-  let first: (() => void) | undefined = o.onFirstChunk;
-  const finish = (): void => {
-    if (done) return;
-    done = true;
-    if (o.clientGone.aborted) return;
-    pump.end().then(end, fail);
-  };
-  outgoing.on("drain", () => {
-    full = false;
-    resume();
-  });
-  body.on("data", (chunk: Buffer) => {
-    if (first) {
-      first();
-      first = undefined;
-    }
-    let pending: Promise<void> | undefined;
-    try {
-      pending = pump.write(chunk);
-    } catch (e: unknown) {
-      fail(e);
-      return;
-    }
-    if (full) body.pause();
-    if (!pending) return;
-    screening = true;
-    body.pause();
-    pending.then(() => {
-      screening = false;
-      resume();
-    }, fail);
-  });
-  body.once("end", finish);
-  body.once("error", (e: unknown) => {
-    o.onReadError(e);
-    finish();
-  });
 }
 
 export async function forwardStream(x: Exchange, policy: ResolvedPolicy): Promise<Response> {
@@ -187,7 +103,7 @@ export async function forwardStream(x: Exchange, policy: ResolvedPolicy): Promis
   }
   outgoing.writeHead(200, streamHeaders(c));
   outgoing.flushHeaders();
-  pumpToNode({
+  pumpSseToNode({
     outgoing,
     body: res.body,
     guard,

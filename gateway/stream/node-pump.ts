@@ -1,0 +1,90 @@
+/**
+ * The stream guard between Node streams: the upstream body (a Readable) in, the client's response (a Writable) out,
+ * with no Web Streams in between - each Web Streams hop cost several microseconds per chunk, and the gateway's SSE
+ * path used three plus Hono's response reader.
+ */
+import type { Readable, Writable } from "node:stream";
+import { createSseGuardPump, type GuardSink, type StreamGuardOptions } from "./guard.ts";
+
+/** What the pump connects, and whom it tells about trouble. */
+export interface NodePumpOptions {
+  /** The client side: a `ServerResponse` whose head has been written. */
+  readonly outgoing: Writable;
+  /** The upstream body. */
+  readonly body: Readable;
+  readonly guard: StreamGuardOptions;
+  /** Aborted when the client has gone: nothing more is written, not even the stream's end. */
+  readonly clientGone: AbortSignal;
+  readonly onFirstChunk: () => void;
+  readonly onReadError: (e: unknown) => void;
+  readonly onWriteError: (e: unknown) => void;
+}
+
+/**
+ * Runs the guard between the upstream body (a Node Readable) and the Node response with no Web Streams in between:
+ * the upstream is paused while a screening point is in flight or the response is over its buffer, and resumed when
+ * both clear. Nothing is written once the client has gone.
+ */
+export function pumpSseToNode(o: NodePumpOptions): void {
+  const { outgoing, body } = o;
+  const writable = (): boolean => !o.clientGone.aborted && !outgoing.writableEnded && !outgoing.destroyed;
+  let screening = false;
+  let full = false;
+  let done = false;
+  const resume = (): void => {
+    if (!screening && !full && !done) body.resume();
+  };
+  const fail = (e: unknown): void => {
+    o.onWriteError(e);
+    outgoing.destroy();
+  };
+  const end = (): void => {
+    if (writable()) outgoing.end();
+  };
+  const sink: GuardSink = {
+    enqueue(text) {
+      if (writable() && !outgoing.write(text)) full = true;
+    },
+    terminate: end,
+    error: fail,
+  };
+  const pump = createSseGuardPump(o.guard, sink);
+  let first: (() => void) | undefined = o.onFirstChunk;
+  const finish = (): void => {
+    if (done) return;
+    done = true;
+    if (o.clientGone.aborted) return;
+    pump.end().then(end, fail);
+  };
+  outgoing.on("drain", () => {
+    full = false;
+    resume();
+  });
+  body.on("data", (chunk: Buffer) => {
+    if (o.clientGone.aborted) return;
+    if (first) {
+      first();
+      first = undefined;
+    }
+    let pending: Promise<void> | undefined;
+    try {
+      pending = pump.write(chunk);
+    } catch (e: unknown) {
+      fail(e);
+      return;
+    }
+    if (full) body.pause();
+    if (!pending) return;
+    screening = true;
+    body.pause();
+    pending.then(() => {
+      screening = false;
+      resume();
+    }, fail);
+  });
+  body.once("end", finish);
+  body.once("error", (e: unknown) => {
+    o.onReadError(e);
+    finish();
+  });
+}

@@ -1,0 +1,156 @@
+/**
+ * The Node pump (the gateway's SSE path over HTTP) with real Node streams: a slow client exerts backpressure on the
+ * upstream, a block ends the response as a refusal, and a client that leaves gets nothing more written.
+ */
+import { Readable, Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { createRulesClassifier } from "../../../classifiers/rules.ts";
+import type { StreamScorer } from "../../../classifiers/types.ts";
+import type { StagePolicy } from "../../../gateway/config/schema.ts";
+import { DEFAULT_RULES } from "../../../gateway/config/default-rules.ts";
+import { openaiDialect } from "../../../gateway/dialects/openai.ts";
+import { createMetrics } from "../../../gateway/observability/metrics.ts";
+import type { StreamSummary } from "../../../gateway/stream/guard.ts";
+import { pumpSseToNode } from "../../../gateway/stream/node-pump.ts";
+import { createSseDecoder, formatSse } from "../../../gateway/stream/sse-parser.ts";
+
+const stage: StagePolicy = {
+  enabled: true,
+  cascade: [["rules"]],
+  uncertain: { low: 0.35, high: 0.75 },
+  thresholds: { cbrn: { block: 0.3 }, harmful: { flag: 0.5, block: 0.95 } },
+  deadlineMs: 250,
+  failMode: "closed",
+};
+
+/** An OpenAI stream of `text`, one event per word, as upstream byte chunks of a few events each. */
+function upstreamChunks(text: string): Buffer[] {
+  const words = text.match(/\S+\s*/g) ?? [];
+  const ev = (delta: unknown, finish: string | null): string =>
+    formatSse({
+      data: JSON.stringify({
+        id: "c1",
+        object: "chat.completion.chunk",
+        created: 1,
+        model: "m",
+        choices: [{ index: 0, delta, finish_reason: finish }],
+      }),
+    });
+  const events = [
+    ev({ role: "assistant", content: "" }, null),
+    ...words.map((w) => ev({ content: w }, null)),
+  ];
+  events.push(ev({}, "stop"), "data: [DONE]\n\n");
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < events.length; i += 3) chunks.push(Buffer.from(events.slice(i, i + 3).join("")));
+  return chunks;
+}
+
+/** A client that takes `delayMs` per write with a tiny buffer, so writes report backpressure. */
+function slowClient(delayMs: number): Writable & { received(): string; maxBuffered(): number } {
+  const parts: Buffer[] = [];
+  let maxBuffered = 0;
+  const w: Writable = new Writable({
+    highWaterMark: 256,
+    write(chunk: Buffer, _enc, cb) {
+      parts.push(chunk);
+      maxBuffered = Math.max(maxBuffered, w.writableLength);
+      setTimeout(cb, delayMs);
+    },
+  });
+  return Object.assign(w, {
+    received: () => Buffer.concat(parts).toString("utf8"),
+    maxBuffered: () => maxBuffered,
+  });
+}
+
+function textOf(raw: string): string {
+  const d = createSseDecoder();
+  const evs = [...d.push(Buffer.from(raw)), ...d.end()];
+  const r = openaiDialect.createStreamRenderer({ model: "m", fallbackId: "x" });
+  return evs.map((e) => (e.data === "[DONE]" ? "" : r.textOf(e))).join("");
+}
+
+function pump(body: Readable, outgoing: Writable, clientGone = new AbortController().signal) {
+  const rules = createRulesClassifier({ rules: DEFAULT_RULES });
+  let blocks = 0;
+  const ended = new Promise<StreamSummary>((resolve) => {
+    pumpSseToNode({
+      outgoing,
+      body,
+      clientGone,
+      guard: {
+        renderer: openaiDialect.createStreamRenderer({ model: "m", fallbackId: "x" }),
+        dialect: "openai",
+        scorers: [rules.createStreamScorer?.("") as StreamScorer],
+        stage,
+        stream: { mode: "hold-back", scoreEveryChars: 96, holdBackChars: 256, maxHoldMs: 150 },
+        metrics: createMetrics({ collectDefaults: false }),
+        onBlock: () => blocks++,
+        onEnd: resolve,
+      },
+      onFirstChunk: () => undefined,
+      onReadError: () => undefined,
+      onWriteError: (e) => {
+        throw e;
+      },
+    });
+  });
+  return { ended, blocks: () => blocks };
+}
+
+const finished = (w: Writable): Promise<void> => new Promise((resolve) => w.once("finish", resolve));
+
+describe("pumpSseToNode", () => {
+  it("pauses the upstream while a slow client drains, and delivers every byte in order", async () => {
+    const text = "Bread needs flour, water, salt and time to rise well. ".repeat(60);
+    const body = Readable.from(upstreamChunks(text), { objectMode: false });
+    let pauses = 0;
+    body.on("pause", () => pauses++);
+    const client = slowClient(2);
+    const { ended } = pump(body, client);
+    const summary = await ended;
+    await finished(client);
+    expect(summary.action).toBe("allow");
+    expect(textOf(client.received())).toBe(text);
+    expect(client.received().endsWith("data: [DONE]\n\n")).toBe(true);
+    expect(pauses).toBeGreaterThan(5);
+    // Without backpressure the whole ~100 KB stream would sit in the client's buffer; with it, about one release.
+    expect(Buffer.byteLength(client.received())).toBeGreaterThan(50_000);
+    expect(client.maxBuffered()).toBeLessThan(8_192);
+  });
+
+  it("a block ends the response as a refusal and releases nothing of the triggering window", async () => {
+    const prefix = "Some general background on laboratory safety, goggles and gloves. ".repeat(4);
+    const text = `${prefix}Now the step-by-step synthesis of sarin begins with [REDACTED]. More follows.`;
+    const client = slowClient(0);
+    const { ended, blocks } = pump(Readable.from(upstreamChunks(text)), client);
+    const summary = await ended;
+    await finished(client);
+    expect(summary.cut).toBe(true);
+    expect(blocks()).toBe(1);
+    const raw = client.received();
+    expect(raw).not.toMatch(/sarin|REDACTED/);
+    expect(raw).toContain('"finish_reason":"content_filter"');
+    expect(text.startsWith(textOf(raw))).toBe(true);
+  });
+
+  it("writes nothing more once the client has gone", async () => {
+    const text = "Bread needs flour, water, salt and time to rise well. ".repeat(40);
+    const gone = new AbortController();
+    const client = slowClient(1);
+    const chunks = upstreamChunks(text);
+    const body = new Readable({ read() {} });
+    pump(body, client, gone.signal);
+    for (const c of chunks.slice(0, 10)) body.push(c);
+    await new Promise((r) => setTimeout(r, 50));
+    const before = client.received().length;
+    gone.abort();
+    for (const c of chunks.slice(10)) body.push(c);
+    body.push(null);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(before).toBeGreaterThan(0);
+    expect(client.writableEnded).toBe(false);
+    expect(client.received()).not.toContain("[DONE]");
+  });
+});
