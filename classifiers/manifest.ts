@@ -15,7 +15,8 @@ export const manifestSchema = z.object({
   labels: z.array(z.enum(SCORE_KEYS)).min(1),
   featurizer: z.object({
     buckets: z.number().int().positive(),
-    minN: z.number().int().nonnegative(),
+    // n-grams are at least one character long (the featurizer hashes lengths minN..maxN in one pass).
+    minN: z.number().int().min(1),
     maxN: z.number().int().nonnegative(),
     bigrams: z.boolean(),
     maxWordChars: z.number().int().positive(),

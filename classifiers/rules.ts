@@ -95,8 +95,9 @@ export function createRulesClassifier(opts: RulesClassifierOptions): Classifier 
   const rawRules = compiled.filter((r) => r.raw);
   const phraseRules = compiled.filter((r) => !r.raw);
   const rawCarry = Math.max(0, ...rawRules.map((r) => r.span));
-  // Phrase spans count normalised characters; punctuation between the words makes the raw text longer.
-  const phraseCarry = Math.max(64, ...phraseRules.map((r) => 2 * r.span));
+  // Phrase spans count normalised characters, so their tail is kept normalised: padding between the words
+  // (dashes, emoji, spaces - all one space once normalised) cannot push a phrase's start out of the window.
+  const phraseCarry = Math.max(0, ...phraseRules.map((r) => r.span));
   return {
     name: opts.name ?? "rules",
     kind: "rules",
@@ -107,10 +108,12 @@ export function createRulesClassifier(opts: RulesClassifierOptions): Classifier 
       return Promise.resolve(ok(out));
     },
     createStreamScorer(): StreamScorer {
-      // Running max over windows of (carried tail + new delta): regex rules re-read their longest span of earlier
-      // text, phrase rules (matched on normalised text) theirs; the cost per update is flat.
+      // Running max over windows of (carried tail + new delta), so the cost per update is flat: regex rules
+      // re-read their longest span of earlier raw text; phrase rules keep the normalised tail plus the raw
+      // trailing word (which the next delta may continue, and which NFKC must see whole).
       let rawTail = "";
-      let phraseTail = "";
+      let normTail = "";
+      let pendingWord = "";
       const running: Scores = {};
       return {
         update(delta: string) {
@@ -120,13 +123,34 @@ export function createRulesClassifier(opts: RulesClassifierOptions): Classifier 
             rawTail = lastChars(window, rawCarry);
           }
           if (phraseRules.length > 0) {
-            const window = phraseTail + delta;
-            scoreRules(phraseRules, ` ${normalizeForRules(window)} `, running);
-            phraseTail = lastChars(window, phraseCarry);
+            const raw = pendingWord + delta;
+            const cut = trailingWordStart(raw);
+            pendingWord = raw.slice(cut);
+            let norm = normalizeForRules(raw.slice(0, cut));
+            if (norm.startsWith(" ") && (normTail.endsWith(" ") || normTail.length === 0))
+              norm = norm.slice(1);
+            const committed = normTail + norm;
+            scoreRules(phraseRules, ` ${committed}${normalizeForRules(pendingWord)} `, running);
+            normTail = lastChars(committed, phraseCarry);
           }
           return Promise.resolve(ok({ ...running }));
         },
       };
     },
   };
+}
+
+const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
+
+/** Where the run of letters, marks and digits that ends `text` starts (at most 64 characters back). */
+function trailingWordStart(text: string): number {
+  let i = text.length;
+  while (i > 0 && text.length - i < 64) {
+    const c = text.charCodeAt(i - 1);
+    // A low surrogate belongs to the code point that starts one unit earlier.
+    const start = c >= 0xdc00 && c <= 0xdfff && i >= 2 ? i - 2 : i - 1;
+    if (!WORD_CHAR.test(text.slice(start, i))) break;
+    i = start;
+  }
+  return i;
 }

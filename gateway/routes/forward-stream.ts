@@ -108,6 +108,7 @@ export async function forwardStream(x: Exchange, policy: ResolvedPolicy): Promis
     body: res.body,
     guard,
     clientGone: x.signal,
+    abortUpstream: () => abort.abort(),
     onFirstChunk,
     onReadError,
     onWriteError: (e) => c.var.log.error({ err: e }, "stream guard failed"),

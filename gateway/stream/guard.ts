@@ -178,7 +178,7 @@ function createGuardCore(opts: StreamGuardOptions, out: GuardSink): GuardCore {
   }
 
   function armTimer(): void {
-    if (timer || !holdBack) return;
+    if (timer || !holdBack || stopped) return;
     timer = setTimeout(() => {
       timer = undefined;
       schedule(checkpoint)?.catch((e: unknown) => out.error(e));
@@ -228,6 +228,9 @@ function createGuardCore(opts: StreamGuardOptions, out: GuardSink): GuardCore {
   }
 
   async function brokenUpstream(message: string): Promise<void> {
+    // No hold timer may release held text while this last checkpoint screens it.
+    if (timer) clearTimeout(timer);
+    timer = undefined;
     await checkpoint();
     if (stopped) return;
     stopped = true;
@@ -300,19 +303,22 @@ export function createSseGuardPump(
     opts.maxLineLength === undefined ? {} : { maxLineLength: opts.maxLineLength },
   );
   const core = createGuardCore(opts, sink);
+  let broken = false;
   return {
     write(chunk) {
+      if (broken) return undefined;
       let events: SseEvent[];
       try {
         events = decoder.push(chunk);
       } catch (e: unknown) {
-        if (e instanceof SseLineTooLongError) return core.broken("upstream sent an oversized stream line");
-        throw e;
+        if (!(e instanceof SseLineTooLongError)) throw e;
+        broken = true;
+        return core.broken("upstream sent an oversized stream line");
       }
       return events.length > 0 ? core.push(events) : undefined;
     },
     async end() {
-      const events = decoder.end();
+      const events = broken ? [] : decoder.end();
       if (events.length > 0) await core.push(events);
       await core.end();
     },

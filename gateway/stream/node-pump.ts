@@ -15,6 +15,8 @@ export interface NodePumpOptions {
   readonly guard: StreamGuardOptions;
   /** Aborted when the client has gone: nothing more is written, not even the stream's end. */
   readonly clientGone: AbortSignal;
+  /** Stops the upstream request: called when the guard ends the stream itself (a block, a broken stream). */
+  readonly abortUpstream: () => void;
   readonly onFirstChunk: () => void;
   readonly onReadError: (e: unknown) => void;
   readonly onWriteError: (e: unknown) => void;
@@ -34,12 +36,20 @@ export function pumpSseToNode(o: NodePumpOptions): void {
   const resume = (): void => {
     if (!screening && !full && !done) body.resume();
   };
+  /** The response is over: stop reading the upstream (and paying for it), whatever ended it. */
+  const stop = (): void => {
+    done = true;
+    o.abortUpstream();
+    body.destroy();
+  };
   const fail = (e: unknown): void => {
     o.onWriteError(e);
+    stop();
     outgoing.destroy();
   };
   const end = (): void => {
     if (writable()) outgoing.end();
+    stop();
   };
   const sink: GuardSink = {
     enqueue(text) {
@@ -61,13 +71,13 @@ export function pumpSseToNode(o: NodePumpOptions): void {
     resume();
   });
   body.on("data", (chunk: Buffer) => {
-    if (o.clientGone.aborted) return;
-    if (first) {
-      first();
-      first = undefined;
-    }
+    if (done || o.clientGone.aborted) return;
     let pending: Promise<void> | undefined;
     try {
+      if (first) {
+        first();
+        first = undefined;
+      }
       pending = pump.write(chunk);
     } catch (e: unknown) {
       fail(e);

@@ -65,14 +65,14 @@ export function createSseDecoder({ maxLineLength = 4 * 1024 * 1024 }: SseDecoder
     let start = 0;
     if (skipLeadingLf && text.charCodeAt(0) === 10) start = 1;
     skipLeadingLf = false;
-    // Line ends are found with indexOf (native scans) rather than a loop over every character; CR is rare.
-    const hasCr = text.includes("\r");
+    // Line ends are found with indexOf (native scans) rather than a loop over every character; the next LF and CR
+    // positions are cached, so a chunk is scanned once however its lines end.
+    let lf = text.indexOf("\n", start);
+    let cr = text.indexOf("\r", start);
     for (;;) {
-      let i = text.indexOf("\n", start);
-      if (hasCr) {
-        const r = text.indexOf("\r", start);
-        if (r !== -1 && (i === -1 || r < i)) i = r;
-      }
+      if (lf !== -1 && lf < start) lf = text.indexOf("\n", start);
+      if (cr !== -1 && cr < start) cr = text.indexOf("\r", start);
+      let i = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
       if (i === -1) break;
       line(carry.length > 0 ? carry + text.slice(start, i) : text.slice(start, i), out);
       carry = "";
@@ -84,8 +84,10 @@ export function createSseDecoder({ maxLineLength = 4 * 1024 * 1024 }: SseDecoder
     }
     if (start < text.length) {
       carry += text.slice(start);
-      if (carry.length > maxLineLength)
+      if (carry.length > maxLineLength) {
+        carry = "";
         throw new SseLineTooLongError(`SSE line over ${maxLineLength} characters`);
+      }
     }
     return out;
   }

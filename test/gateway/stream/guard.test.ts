@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRulesClassifier } from "../../../classifiers/rules.ts";
 import { ok, type StreamScorer } from "../../../classifiers/types.ts";
-import type { StagePolicy, StreamPolicy } from "../../../gateway/config/schema.ts";
+import type { StreamPolicy } from "../../../gateway/config/schema.ts";
 import { DEFAULT_RULES } from "../../../gateway/config/default-rules.ts";
 import { anthropicDialect } from "../../../gateway/dialects/anthropic.ts";
 import { openaiDialect } from "../../../gateway/dialects/openai.ts";
@@ -12,38 +12,13 @@ import {
   type StreamSummary,
 } from "../../../gateway/stream/guard.ts";
 import { createSseDecoder, formatSse, type SseEvent } from "../../../gateway/stream/sse-parser.ts";
+import { openaiEvents, RULES_STAGE } from "../../helpers/streams.ts";
 
 const PREFIX = "Sure. Here is some general background on laboratory safety, goggles and gloves. ".repeat(4);
 const HARMFUL = `${PREFIX}Now the step-by-step synthesis of sarin begins with [REDACTED]. More text follows here.`;
 const TRIGGER_AT = HARMFUL.indexOf("synthesis of sarin");
 
-const stage: StagePolicy = {
-  enabled: true,
-  cascade: [["rules"]],
-  uncertain: { low: 0.35, high: 0.75 },
-  thresholds: { cbrn: { block: 0.3 }, harmful: { flag: 0.5, block: 0.95 } },
-  deadlineMs: 250,
-  failMode: "closed",
-};
-
-function openaiEvents(text: string): SseEvent[] {
-  const words = text.match(/\S+\s*/g) ?? [];
-  const chunk = (delta: unknown, finish: string | null): SseEvent => ({
-    data: JSON.stringify({
-      id: "c1",
-      object: "chat.completion.chunk",
-      created: 1,
-      model: "m",
-      choices: [{ index: 0, delta, finish_reason: finish }],
-    }),
-  });
-  return [
-    chunk({ role: "assistant", content: "" }, null),
-    ...words.map((w) => chunk({ content: w }, null)),
-    chunk({}, "stop"),
-    { data: "[DONE]" },
-  ];
-}
+const stage = RULES_STAGE;
 
 async function run(
   events: SseEvent[],

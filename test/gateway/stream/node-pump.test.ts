@@ -6,41 +6,17 @@ import { Readable, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createRulesClassifier } from "../../../classifiers/rules.ts";
 import type { StreamScorer } from "../../../classifiers/types.ts";
-import type { StagePolicy } from "../../../gateway/config/schema.ts";
 import { DEFAULT_RULES } from "../../../gateway/config/default-rules.ts";
 import { openaiDialect } from "../../../gateway/dialects/openai.ts";
 import { createMetrics } from "../../../gateway/observability/metrics.ts";
 import type { StreamSummary } from "../../../gateway/stream/guard.ts";
 import { pumpSseToNode } from "../../../gateway/stream/node-pump.ts";
 import { createSseDecoder, formatSse } from "../../../gateway/stream/sse-parser.ts";
+import { openaiEvents, RULES_STAGE } from "../../helpers/streams.ts";
 
-const stage: StagePolicy = {
-  enabled: true,
-  cascade: [["rules"]],
-  uncertain: { low: 0.35, high: 0.75 },
-  thresholds: { cbrn: { block: 0.3 }, harmful: { flag: 0.5, block: 0.95 } },
-  deadlineMs: 250,
-  failMode: "closed",
-};
-
-/** An OpenAI stream of `text`, one event per word, as upstream byte chunks of a few events each. */
+/** An OpenAI stream of `text` as upstream byte chunks of three events each. */
 function upstreamChunks(text: string): Buffer[] {
-  const words = text.match(/\S+\s*/g) ?? [];
-  const ev = (delta: unknown, finish: string | null): string =>
-    formatSse({
-      data: JSON.stringify({
-        id: "c1",
-        object: "chat.completion.chunk",
-        created: 1,
-        model: "m",
-        choices: [{ index: 0, delta, finish_reason: finish }],
-      }),
-    });
-  const events = [
-    ev({ role: "assistant", content: "" }, null),
-    ...words.map((w) => ev({ content: w }, null)),
-  ];
-  events.push(ev({}, "stop"), "data: [DONE]\n\n");
+  const events = openaiEvents(text).map(formatSse);
   const chunks: Buffer[] = [];
   for (let i = 0; i < events.length; i += 3) chunks.push(Buffer.from(events.slice(i, i + 3).join("")));
   return chunks;
@@ -74,6 +50,7 @@ function textOf(raw: string): string {
 function pump(body: Readable, outgoing: Writable, clientGone = new AbortController().signal) {
   const rules = createRulesClassifier({ rules: DEFAULT_RULES });
   let blocks = 0;
+  let aborts = 0;
   const ended = new Promise<StreamSummary>((resolve) => {
     pumpSseToNode({
       outgoing,
@@ -83,12 +60,13 @@ function pump(body: Readable, outgoing: Writable, clientGone = new AbortControll
         renderer: openaiDialect.createStreamRenderer({ model: "m", fallbackId: "x" }),
         dialect: "openai",
         scorers: [rules.createStreamScorer?.("") as StreamScorer],
-        stage,
+        stage: RULES_STAGE,
         stream: { mode: "hold-back", scoreEveryChars: 96, holdBackChars: 256, maxHoldMs: 150 },
         metrics: createMetrics({ collectDefaults: false }),
         onBlock: () => blocks++,
         onEnd: resolve,
       },
+      abortUpstream: () => aborts++,
       onFirstChunk: () => undefined,
       onReadError: () => undefined,
       onWriteError: (e) => {
@@ -96,7 +74,7 @@ function pump(body: Readable, outgoing: Writable, clientGone = new AbortControll
       },
     });
   });
-  return { ended, blocks: () => blocks };
+  return { ended, blocks: () => blocks, aborts: () => aborts };
 }
 
 const finished = (w: Writable): Promise<void> => new Promise((resolve) => w.once("finish", resolve));
@@ -133,6 +111,27 @@ describe("pumpSseToNode", () => {
     expect(raw).not.toMatch(/sarin|REDACTED/);
     expect(raw).toContain('"finish_reason":"content_filter"');
     expect(text.startsWith(textOf(raw))).toBe(true);
+  });
+
+  it("a broken upstream stream ends in the dialect and stops reading the upstream", async () => {
+    const good = upstreamChunks("Bread needs flour and water. ".repeat(5));
+    const rest = upstreamChunks("More words that should never be read. ".repeat(50));
+    const chunks = [...good.slice(0, 3), Buffer.from("data: {not json\n\n"), ...rest];
+    let read = 0;
+    const body = new Readable({
+      read() {
+        this.push(read < chunks.length ? chunks[read++] : null);
+      },
+    });
+    const client = slowClient(0);
+    const { ended, aborts } = pump(body, client);
+    const summary = await ended;
+    await finished(client);
+    expect(summary.upstreamError).toMatch(/malformed/);
+    expect(client.received()).toContain('"error"');
+    expect(aborts()).toBeGreaterThan(0);
+    expect(body.destroyed).toBe(true);
+    expect(read).toBeLessThan(chunks.length / 2);
   });
 
   it("writes nothing more once the client has gone", async () => {
