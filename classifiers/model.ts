@@ -49,20 +49,15 @@ export function sigmoid(z: number): number {
 
 /**
  * Runs the head on a pooled vector `x` (length `inputWidth`), writing probabilities into `probs`
- * (length `labels.length`). `hiddenOut`, when given, receives the hidden activations.
+ * (length `labels.length`).
  */
-export function headForward(
-  w: ModelWeights,
-  x: ArrayLike<number>,
-  probs: Float64Array,
-  hiddenOut?: Float64Array,
-): void {
+export function headForward(w: ModelWeights, x: ArrayLike<number>, probs: Float64Array): void {
   const inW = inputWidth(w);
   const { w1, b1, w2, b2 } = w;
   let feats: ArrayLike<number> = x;
   let width = inW;
   if (w.hidden > 0) {
-    const h = hiddenOut ?? new Float64Array(w.hidden);
+    const h = new Float64Array(w.hidden);
     for (let k = 0; k < w.hidden; k++) {
       let s = b1[k]!;
       const row = k * inW;
