@@ -13,8 +13,16 @@ import { spawnService, type ServiceProcess } from "./processes.ts";
 /** The key the runner and the k6 scripts send by default. */
 export const BENCH_KEY = "bench-key";
 
-/** A gateway config over the mock upstream: every stage of the `asl3` preset on, one bench key. */
-export function benchGatewayConfig(upstreamUrl: string, dataDir: string): Record<string, unknown> {
+/** Stages switched off for an experiment (by default every stage of the preset is on). */
+export type StagesOff = readonly ("prompt" | "conversation" | "completion")[];
+
+/** A gateway config over the mock upstream: every stage of the `asl3` preset on (unless `off`), one bench key. */
+export function benchGatewayConfig(
+  upstreamUrl: string,
+  dataDir: string,
+  off: StagesOff = [],
+): Record<string, unknown> {
+  const stages = Object.fromEntries(off.map((s) => [s, { enabled: false }]));
   return {
     server: { host: "127.0.0.1" },
     dataDir,
@@ -22,7 +30,7 @@ export function benchGatewayConfig(upstreamUrl: string, dataDir: string): Record
     upstreams: { mock: { baseUrl: upstreamUrl, dialect: "openai" } },
     routes: [{ match: "*", upstream: "mock" }],
     keys: [{ id: "bench", sha256: hashKey(BENCH_KEY), tenant: "bench", policy: "asl3" }],
-    policies: { asl3: { preset: "asl3", version: "bench" } },
+    policies: { asl3: { preset: "asl3", version: "bench", ...(off.length > 0 ? { stages } : {}) } },
   };
 }
 
@@ -41,6 +49,8 @@ export interface ServicesOptions {
   gatewayNodeFlags?: string[];
   /** Extra environment for the gateways (e.g. `PORTCULLIS_MODELS_DIR`). */
   gatewayEnv?: NodeJS.ProcessEnv;
+  /** Stages to switch off in the gateways' policy (experiments only; the runner measures every stage on). */
+  stagesOff?: StagesOff;
 }
 
 /** The target name of a gateway with a worker setting. */
@@ -55,7 +65,10 @@ async function startGateway(
 ): Promise<ServiceProcess> {
   const dir = mkdtempSync(join(tmpdir(), "portcullis-bench-"));
   const configPath = join(dir, "portcullis.yaml");
-  writeFileSync(configPath, stringify(benchGatewayConfig(upstreamUrl, join(dir, "var"))));
+  writeFileSync(
+    configPath,
+    stringify(benchGatewayConfig(upstreamUrl, join(dir, "var"), opts.stagesOff ?? [])),
+  );
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const g = await spawnService({
