@@ -1,14 +1,17 @@
 /**
- * `tsx bench/lib/ab.ts [--modes json,sse] [--rounds 3] [--seconds 4] [--connections 50] [--stages-off a,b]`:
- * CPU per request and req/s of the bare proxy and one gateway process, alternating round by round, for a quick A/B
- * of a change (run it before and after) without the whole runner. `--stages-off prompt,conversation,completion`
- * switches policy stages off: with all three off the gateway's own plumbing is measured against the bare proxy.
+ * `tsx bench/lib/ab.ts [--modes json,sse] [--rounds 3] [--seconds 4] [--connections 50] [--ttft 0]
+ *  [--stages-off a,b]`: CPU per request and req/s of the bare proxy and one gateway process, alternating round by
+ * round (and, with `--ttft N`, time to first SSE event over N sequential streams each; `--modes ""` skips the
+ * load), for a quick A/B of a change (run it before and after) without the whole runner.
+ * `--stages-off prompt,conversation,completion` switches policy stages off: with all three off the gateway's own
+ * plumbing is measured against the bare proxy.
  */
 import { parseArgs } from "node:util";
 import { chatBody, type Mode } from "./bodies.ts";
 import { runLoad } from "./load.ts";
 import { cpuSeconds } from "./machine.ts";
 import { BENCH_KEY, startServices, type StagesOff } from "./services.ts";
+import { measureTtft } from "./ttft.ts";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -17,6 +20,7 @@ async function main(): Promise<void> {
       rounds: { type: "string", default: "3" },
       seconds: { type: "string", default: "4" },
       connections: { type: "string", default: "50" },
+      ttft: { type: "string", default: "0" },
       "stages-off": { type: "string", default: "" },
     },
   });
@@ -34,14 +38,15 @@ async function main(): Promise<void> {
       ["gateway", gateway],
     ] as const;
     process.stdout.write(`stages off: ${off.length > 0 ? off.join(", ") : "none"}\n`);
-    for (const mode of values.modes.split(",") as Mode[]) {
+    const headers = { "content-type": "application/json", authorization: `Bearer ${BENCH_KEY}` };
+    for (const mode of values.modes.split(",").filter((m) => m.length > 0) as Mode[]) {
       const acc = new Map<string, { cpu: number; requests: number; rps: number[] }>();
       for (let round = 0; round < Number(values.rounds); round++) {
         for (const [name, t] of round % 2 === 0 ? targets : [...targets].reverse()) {
           const opts = {
             url: t.url,
             path: "/v1/chat/completions",
-            headers: { "content-type": "application/json", authorization: `Bearer ${BENCH_KEY}` },
+            headers,
             bodies: [chatBody(mode)],
             connections: Number(values.connections),
           };
@@ -60,6 +65,16 @@ async function main(): Promise<void> {
         return `${name} ${Math.round((a.cpu * 1e6) / Math.max(1, a.requests))} us/req, ${rps} req/s (median)`;
       });
       process.stdout.write(`${mode}: ${cells.join(" | ")}\n`);
+    }
+    const samples = Number(values.ttft);
+    if (samples > 0) {
+      const r = await measureTtft(
+        targets.map(([name, t]) => ({ name, url: t.url, headers })),
+        chatBody("sse"),
+        samples,
+      );
+      const cells = Object.entries(r).map(([name, v]) => `${name} p50 ${v.firstEvent.p50} ms`);
+      process.stdout.write(`first SSE event: ${cells.join(" | ")}\n`);
     }
   } finally {
     await s.stop();
