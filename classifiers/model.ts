@@ -78,7 +78,8 @@ export function headForward(w: ModelWeights, x: ArrayLike<number>, probs: Float6
 /**
  * The head with every bag but the first held fixed (`x` holds their pooled vectors): their share of the first
  * layer is computed once, so each call costs only bag 0's columns. Used by the stream scorer, whose context bag
- * (the prompt) does not change while the completion grows.
+ * (the prompt) does not change while the completion grows. `headForward` stays the reference: training computes
+ * its calibration with it, and its summation order is part of what makes `npm run train` byte-reproducible.
  */
 export function fixedTailHead(
   w: ModelWeights,

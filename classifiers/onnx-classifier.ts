@@ -175,23 +175,20 @@ export function createEmbeddingStreamScorer(
   let tmpCount = 0;
   let lastUpdateFeatures = 0;
   const cursor = createFeatureCursor(settings, 0);
-  // The window's ring and sum exist only once the text outgrows the window (most completions never do).
-  let ring: Int32Array | undefined;
+  // The ring holds the ids of the last `window` features; their sum is kept only once the text outgrows the
+  // window (until then it equals `sum`, and most completions never get there).
+  const ring = new Int32Array(Math.max(1, window));
   let winSum: Float64Array | undefined;
   const commit = (id: number): void => {
     addRow(sum, emb, id, dim, 1);
     if (window > 0) {
-      if (count < window) {
-        ring ??= new Int32Array(window);
-        ring[count] = id;
-      } else {
-        winSum ??= sum.slice();
-        const slot = count % window;
-        const r = ring as Int32Array;
-        addRow(winSum, emb, r[slot]!, dim, -1);
-        if (count !== window) addRow(winSum, emb, id, dim, 1);
-        r[slot] = id;
+      const slot = count % window;
+      if (count >= window) {
+        winSum ??= sum.slice(); // includes `id` already
+        addRow(winSum, emb, ring[slot]!, dim, -1);
+        if (count > window) addRow(winSum, emb, id, dim, 1);
       }
+      ring[slot] = id;
     }
     count++;
     lastUpdateFeatures++;

@@ -1,10 +1,14 @@
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classifyRow } from "../../classifiers/batch.ts";
 import { readSanitySet, sanityFigures } from "../../classifiers/eval/sanity.ts";
-import { createOnnxClassifier } from "../../classifiers/onnx-classifier.ts";
+import { createFeatureCursor, createIdList, featurizeText } from "../../classifiers/featurize.ts";
+import { headForward, inputWidth, poolMean } from "../../classifiers/model.ts";
+import { importOnnxWeights } from "../../classifiers/onnx/export.ts";
+import { createEmbeddingStreamScorer, createOnnxClassifier } from "../../classifiers/onnx-classifier.ts";
 import type { OnnxClassifier } from "../../classifiers/onnx-classifier.ts";
 import type { ClassifierInput, Scores, Stage } from "../../classifiers/types.ts";
 
@@ -136,6 +140,45 @@ describe("committed models behave sensibly on fixed examples", () => {
     const full = await score("completion", { context, text });
     expect(last.harmful ?? 0).toBeGreaterThan(full.harmful ?? 1);
     expect(full.harmful ?? 1).toBeLessThan(clf.thresholds.harmful?.flag ?? 0);
+  });
+
+  it("completion stream: running and window means equal a direct computation over the same feature ids", async () => {
+    const clf = m.completion as OnnxClassifier;
+    const settings = clf.manifest.featurizer;
+    const w = importOnnxWeights(readFileSync(join(MODELS, "completion", "model.onnx")), clf.manifest.labels);
+    const context = "Tell me about your weekend.";
+    const text = "The weather was mild and we planted tomatoes, basil and beans. ".repeat(6);
+    const window = 16;
+    const scorer = createEmbeddingStreamScorer(w, settings, context, window);
+    const committed: number[] = [];
+    const cursor = createFeatureCursor(settings, 0);
+    const ctx = featurizeText(settings, 1, context, createIdList());
+    const direct = (ids: number[]): Float64Array => {
+      const list = { ids: Int32Array.from(ids), length: ids.length };
+      const x = new Float64Array(inputWidth(w));
+      poolMean(w, list, x, 0);
+      poolMean(w, ctx, x, w.dim);
+      const probs = new Float64Array(w.labels.length);
+      headForward(w, x, probs);
+      return probs;
+    };
+    for (let at = 0; at < text.length; at += 17) {
+      const delta = text.slice(at, at + 17);
+      const got = await scorer.update(delta, signal);
+      if (!got.ok) throw new Error("update failed");
+      cursor.feed(delta, (id) => committed.push(id));
+      const tail: number[] = [];
+      cursor.emitTail((id) => tail.push(id));
+      const running = direct([...committed, ...tail]);
+      const windowed = committed.length > window ? direct([...committed.slice(-window), ...tail]) : running;
+      w.labels.forEach((key, k) => {
+        expect(got.value[key], `${key} after ${at + delta.length} chars`).toBeCloseTo(
+          Math.max(running[k] ?? 0, windowed[k] ?? 0),
+          9,
+        );
+      });
+    }
+    expect(committed.length).toBeGreaterThan(10 * window);
   });
 
   it("classifyRow gives the batch output line with an action from calibrated thresholds", async () => {
