@@ -25,6 +25,8 @@ WORKDIR /src
 COPY . .
 RUN mkdir -p models
 
+# HOST=0.0.0.0: with no config file the embedded demo (public key and tokens) refuses to start on it unless
+# PORTCULLIS_DEMO_PUBLIC=1 is set; give the container a config (PORTCULLIS_CONFIG), as deploy/k8s/ does.
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \

@@ -41,6 +41,21 @@ export default tseslint.config(
     },
   },
   {
+    // One body reader (gateway/http/node-io.ts) so every route gets the body limit while reading (issue 10 item 3).
+    files: ["gateway/**/*.ts", "gateway/**/*.tsx"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "MemberExpression[object.property.name='req'][property.name=/^(text|json|parseBody|arrayBuffer|blob|formData)$/]",
+          message:
+            "read request bodies with readBodyText/readBodyBytes (gateway/http/node-io.ts): they enforce the body limit",
+        },
+      ],
+    },
+  },
+  {
     files: ["bench/k6/**/*.js"],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { globals: { __ENV: "readonly", __VU: "readonly" } },

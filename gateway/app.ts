@@ -1,11 +1,15 @@
 /**
  * `createApp(deps)`: the gateway's Hono app. Routes throw `GatewayError`; `onError` is the only place that formats
- * an error body, in the client's dialect (OpenAI unless the route set another).
+ * an error body, in the client's dialect (the route's; before a route sets it, Anthropic on `/v1/messages`, else
+ * OpenAI).
  */
 import { Hono, type Context } from "hono";
+import { anthropicDialect } from "./dialects/anthropic.ts";
 import { openaiDialect } from "./dialects/openai.ts";
+import type { DialectAdapter } from "./dialects/types.ts";
 import type { AppEnv, Deps } from "./env.ts";
 import { GatewayError } from "./errors.ts";
+import { bodyLimit } from "./middleware/body-limit.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { registerClassifyRoutes } from "./routes/classify.ts";
 import { registerCompletionRoutes } from "./routes/completions.ts";
@@ -20,8 +24,13 @@ function statusClass(status: number): string {
   return `${Math.floor(status / 100)}xx`;
 }
 
+/** The dialect of an error raised before a route set one (the body limit runs before every route). */
+function pathDialect(path: string): DialectAdapter {
+  return path === "/v1/messages" ? anthropicDialect : openaiDialect;
+}
+
 function renderError(c: Context<AppEnv>, e: unknown): Response {
-  const dialect = c.var.dialect ?? openaiDialect;
+  const dialect = c.var.dialect ?? pathDialect(c.req.path);
   const ge =
     e instanceof GatewayError
       ? e
@@ -47,6 +56,7 @@ function renderError(c: Context<AppEnv>, e: unknown): Response {
 export function createApp(deps: Deps, extra: ((app: Hono<AppEnv>) => void)[] = []): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestContext(deps));
+  app.use(bodyLimit({ maxBytes: deps.config.server.bodyLimitBytes }));
   registerHealthRoutes(app);
   registerModelRoutes(app);
   registerCompletionRoutes(app);

@@ -2,7 +2,8 @@
  * The gateway process's composition root (CONVENTIONS 1): the only module that reads the environment, starts the
  * embedded Redis and demo upstream, loads models and opens the server.
  *
- * Usage: `npm start` (embedded default) or `PORTCULLIS_CONFIG=portcullis.yaml npm start`.
+ * Usage: `npm start` (embedded default, loopback only unless `PORTCULLIS_DEMO_PUBLIC=1`) or
+ * `PORTCULLIS_CONFIG=portcullis.yaml npm start`.
  */
 import { serve, type ServerType } from "@hono/node-server";
 import type { Hono } from "hono";
@@ -19,7 +20,7 @@ import {
   isClusterWorker,
   runClusterPrimary,
 } from "./cluster.ts";
-import { embeddedConfig } from "./config/embedded.ts";
+import { demoBindRefusal, embeddedConfig } from "./config/embedded.ts";
 import { ConfigError, loadConfig, readConfigFile, unknownClassifiers } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
 import { redisServerAvailable, startRedisChild, type RedisChild } from "./embedded/redis-child.ts";
@@ -53,12 +54,23 @@ async function loadRuntime(configPath: string | undefined, env: NodeJS.ProcessEn
   if (configPath !== undefined) {
     return { config: loadConfig({ raw: readConfigFile(configPath), source: configPath, env }), configPath };
   }
+  const allowPublic = env.PORTCULLIS_DEMO_PUBLIC === "1" || env.PORTCULLIS_DEMO_PUBLIC === "true";
+  const embedded = (demoUrl: string): Config => {
+    const config = loadConfig({ raw: embeddedConfig(demoUrl), source: "embedded default", env });
+    const refusal = demoBindRefusal(config.server.host, allowPublic);
+    if (refusal !== undefined) throw new ConfigError(refusal);
+    return config;
+  };
   // A cluster worker uses the demo upstream its primary started.
   const demoUrl = env.PORTCULLIS_DEMO_UPSTREAM_URL;
-  if (demoUrl)
-    return { config: loadConfig({ raw: embeddedConfig(demoUrl), source: "embedded default", env }) };
+  if (demoUrl) return { config: embedded(demoUrl) };
   const demo = await startMockUpstream({ port: 0, record: false });
-  return { config: loadConfig({ raw: embeddedConfig(demo.url), source: "embedded default", env }), demo };
+  try {
+    return { config: embedded(demo.url), demo };
+  } catch (e: unknown) {
+    await demo.close();
+    throw e;
+  }
 }
 
 async function startRedis(rt: Runtime, logger: Logger): Promise<void> {

@@ -26,6 +26,8 @@ export interface AdminApiOptions {
   /** Policy names keys may use. */
   policyNames: readonly string[];
   onInternalError: (e: unknown) => void;
+  /** Largest accepted body (config `server.bodyLimitBytes`); larger ones get 413 while being read. */
+  bodyLimitBytes: number;
 }
 
 const createKeySchema = z.object({
@@ -45,7 +47,7 @@ const STATUS_ACTIONS = { suspend: "suspended", reinstate: "active", revoke: "rev
 
 function registerKeyRoutes(app: Hono<ApiEnv>, o: AdminApiOptions): void {
   app.post("/keys", async (c) => {
-    const body = await readBody(c, createKeySchema);
+    const body = await readBody(c, createKeySchema, o.bodyLimitBytes);
     if (!o.policyNames.includes(body.policy))
       throw new ApiError("invalid_request", `unknown policy "${body.policy}"`);
     if (body.id !== undefined && o.keyStore.byId(body.id))
@@ -65,7 +67,11 @@ function registerKeyRoutes(app: Hono<ApiEnv>, o: AdminApiOptions): void {
   for (const [verb, status] of Object.entries(STATUS_ACTIONS)) {
     app.post(`/keys/:id/${verb}`, async (c) => {
       const id = c.req.param("id");
-      const body = await readBody(c, z.object({ reason: z.string().max(500).default(`${verb} by admin`) }));
+      const body = await readBody(
+        c,
+        z.object({ reason: z.string().max(500).default(`${verb} by admin`) }),
+        o.bodyLimitBytes,
+      );
       const current = o.keyStore.byId(id);
       if (!current) throw new ApiError("not_found", `no key ${id}`);
       if (current.status === "revoked" && verb !== "revoke")
@@ -91,12 +97,12 @@ export function createAdminApi(o: AdminApiOptions): Hono<ApiEnv> {
   registerKeyRoutes(app, o);
   app.get("/signatures", async (c) => c.json(await o.signatures.list()));
   app.post("/signatures", async (c) => {
-    const body = await readBody(c, signatureBodySchema);
+    const body = await readBody(c, signatureBodySchema, o.bodyLimitBytes);
     return c.json(await o.actions.addSignature(c.var.principal, body), 201);
   });
   app.get("/policy-changes", async (c) => c.json(await o.policyChanges.list()));
   app.post("/policy-changes", async (c) => {
-    const body = await readBody(c, policyChangeBodySchema);
+    const body = await readBody(c, policyChangeBodySchema, o.bodyLimitBytes);
     return c.json(await o.policyChanges.request(c.var.principal, body), 201);
   });
   app.post("/policy-changes/:id/approve", async (c) =>

@@ -119,8 +119,16 @@ export function createIncidentResponse(o: IncidentResponseOptions): IncidentResp
         audit,
         publish: publisher("policies"),
       });
-      const reviewApi = createReviewApi({ tokens, store, actions, signatures, onInternalError });
-      const consoleApp = createConsole({ tokens, store, actions, onInternalError });
+      const bodyLimitBytes = config.server.bodyLimitBytes;
+      const reviewApi = createReviewApi({
+        tokens,
+        store,
+        actions,
+        signatures,
+        onInternalError,
+        bodyLimitBytes,
+      });
+      const consoleApp = createConsole({ tokens, store, actions, onInternalError, bodyLimitBytes });
       const adminApi = createAdminApi({
         tokens,
         keyStore: keys,
@@ -131,6 +139,7 @@ export function createIncidentResponse(o: IncidentResponseOptions): IncidentResp
         audit,
         policyNames: Object.keys(config.policies),
         onInternalError,
+        bodyLimitBytes,
       });
       return [
         (app) => {

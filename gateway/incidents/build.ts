@@ -1,5 +1,10 @@
-/** Builds incident events (DESIGN section 6) from stage outcomes. Ids are deterministic per request. */
-import { createHash } from "node:crypto";
+/**
+ * Builds incident events (DESIGN section 6) from stage outcomes. The incident id is generated here, by the server,
+ * once per event: it is never derived from anything the client sends (the client's `x-request-id` is only recorded
+ * as `requestId`), so a client cannot make two of its requests share an incident, a job id or a strike, nor guess
+ * another tenant's. The id travels with the event (queue job id, spool line), which keeps replays idempotent.
+ */
+import { randomBytes } from "node:crypto";
 import { HARM_CATEGORIES, type Turn } from "../../classifiers/types.ts";
 import type { Action, IncidentEvent, StageRecord } from "../../contracts/incident.ts";
 import type { Dialect } from "../config/schema.ts";
@@ -7,9 +12,9 @@ import { worst } from "../screening/decide.ts";
 
 const HARM: ReadonlySet<string> = new Set(HARM_CATEGORIES);
 
-/** Deterministic incident id: the same request and stage set always gives the same id (idempotent replays). */
-export function incidentId(requestId: string, phase: "request" | "completion"): string {
-  return `inc_${createHash("sha256").update(`${requestId}:${phase}`).digest("hex").slice(0, 24)}`;
+/** A fresh incident id: `inc_` and 96 random bits in hex. */
+export function newIncidentId(): string {
+  return `inc_${randomBytes(12).toString("hex")}`;
 }
 
 /** True when the stages produced something to record: a flag, block, shadow hit, or a fail-mode decision. */
@@ -30,9 +35,9 @@ export interface IncidentContext {
   readonly ip?: string;
 }
 
+/** Builds one incident event with a new server-generated id; `ctx.requestId` is recorded, never used as a key. */
 export function buildIncident(
   ctx: IncidentContext,
-  phase: "request" | "completion",
   stages: readonly StageRecord[],
   completion?: IncidentEvent["completion"],
 ): IncidentEvent {
@@ -43,7 +48,7 @@ export function buildIncident(
     ),
   ];
   return {
-    id: incidentId(ctx.requestId, phase),
+    id: newIncidentId(),
     time: new Date().toISOString(),
     requestId: ctx.requestId,
     tenant: ctx.tenant,

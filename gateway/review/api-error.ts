@@ -11,10 +11,11 @@ export type ApiErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "body_too_large"
   | "unavailable"
   | "internal";
 
-export function apiStatus(code: ApiErrorCode): 400 | 401 | 403 | 404 | 409 | 503 | 500 {
+export function apiStatus(code: ApiErrorCode): 400 | 401 | 403 | 404 | 409 | 413 | 503 | 500 {
   switch (code) {
     case "invalid_request":
       return 400;
@@ -27,6 +28,8 @@ export function apiStatus(code: ApiErrorCode): 400 | 401 | 403 | 404 | 409 | 503
       return 404;
     case "conflict":
       return 409;
+    case "body_too_large":
+      return 413;
     case "unavailable":
       return 503;
     case "internal":

@@ -50,6 +50,8 @@ export interface ReviewApiOptions {
   actions: ReviewActions;
   signatures: SignatureStore;
   onInternalError: (e: unknown) => void;
+  /** Largest accepted body (config `server.bodyLimitBytes`); larger ones get 413 while being read. */
+  bodyLimitBytes: number;
 }
 
 /** Builds the sub-app (mount with `app.route("/review/api", ...)`). */
@@ -58,7 +60,7 @@ export function createReviewApi(o: ReviewApiOptions): Hono<ApiEnv> {
   app.use(requireToken({ tokens: o.tokens, role: "reviewer" }));
   app.get("/queues", async (c) => c.json(await o.store.queues()));
   app.post("/claim", async (c) => {
-    const body = await readBody(c, z.object({ queue: z.enum(REVIEW_QUEUES).optional() }));
+    const body = await readBody(c, z.object({ queue: z.enum(REVIEW_QUEUES).optional() }), o.bodyLimitBytes);
     const view = await o.actions.claim(c.var.principal, body.queue);
     return view ? c.json(viewJson(view)) : c.body(null, 204);
   });
@@ -68,18 +70,18 @@ export function createReviewApi(o: ReviewApiOptions): Hono<ApiEnv> {
     return c.json(viewJson(view));
   });
   app.post("/incidents/:id/decision", async (c) => {
-    const body = await readBody(c, decisionBodySchema);
+    const body = await readBody(c, decisionBodySchema, o.bodyLimitBytes);
     await o.actions.decide(c.var.principal, c.req.param("id"), body);
     const view = await o.store.get(c.req.param("id"));
     return c.json(view ? viewJson(view) : {});
   });
   app.post("/incidents/:id/suspend-key", async (c) => {
-    const body = await readBody(c, z.object({ reason: z.string().trim().min(1).max(500) }));
+    const body = await readBody(c, z.object({ reason: z.string().trim().min(1).max(500) }), o.bodyLimitBytes);
     const keyId = await o.actions.suspendKey(c.var.principal, c.req.param("id"), body.reason);
     return c.json({ keyId, status: "suspended" });
   });
   app.post("/signatures", async (c) => {
-    const body = await readBody(c, signatureBodySchema);
+    const body = await readBody(c, signatureBodySchema, o.bodyLimitBytes);
     return c.json(await o.actions.addSignature(c.var.principal, body), 201);
   });
   app.get("/signatures", async (c) => c.json(await o.signatures.list()));

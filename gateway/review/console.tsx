@@ -11,6 +11,7 @@ import { REVIEW_QUEUES } from "../../contracts/incident.ts";
 import { ApiError, apiStatus } from "./api-error.ts";
 import type { ReviewActions } from "./actions.ts";
 import { decisionBodySchema, signatureBodySchema } from "./api.ts";
+import { readLimitedBody } from "./http.ts";
 import type { ReviewStore } from "./review-store.ts";
 import type { Principal, TokenAuth } from "./tokens.ts";
 import { ErrorPage, IncidentPage, LoginPage, QueuesPage } from "./views.tsx";
@@ -24,16 +25,27 @@ export interface ConsoleOptions {
   /** Set the cookie's Secure flag (serve the console over HTTPS). @defaultValue false */
   secureCookie?: boolean;
   onInternalError: (e: unknown) => void;
+  /** Largest accepted form post (config `server.bodyLimitBytes`); larger ones get 413 while being read. */
+  bodyLimitBytes: number;
 }
 
 interface ConsoleEnv {
   Variables: { principal: Principal };
 }
 
-async function form(c: Context): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
+/** The posted form's string fields, read with the gateway's one body reader (at most `limit` bytes held). */
+async function form(c: Context, limit: number): Promise<Record<string, string>> {
+  const bytes = await readLimitedBody(c, limit);
+  const type = c.req.header("content-type") ?? "";
+  if (!/^\s*(?:multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) return {};
+  let body: FormData;
+  try {
+    body = await new Response(new Uint8Array(bytes), { headers: { "content-type": type } }).formData();
+  } catch (e: unknown) {
+    throw new ApiError("invalid_request", "expected a form post", { cause: e });
+  }
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
+  for (const [k, v] of body.entries()) if (typeof v === "string") out[k] = v;
   return out;
 }
 
@@ -53,7 +65,7 @@ function registerPages(app: Hono<ConsoleEnv>, o: ConsoleOptions): void {
     return c.html(<QueuesPage principal={c.var.principal} queues={await o.store.queues()} notice={notice} />);
   });
   app.post("/claim", async (c) => {
-    const f = await form(c);
+    const f = await form(c, o.bodyLimitBytes);
     const queue = z
       .enum(REVIEW_QUEUES)
       .optional()
@@ -70,7 +82,7 @@ function registerPages(app: Hono<ConsoleEnv>, o: ConsoleOptions): void {
     return c.html(<IncidentPage principal={c.var.principal} view={view} />);
   });
   app.post("/incidents/:id/decision", async (c) => {
-    const f = await form(c);
+    const f = await form(c, o.bodyLimitBytes);
     // An unknown or missing decision is refused, never defaulted: a garbled form must not close an incident.
     const parsed = decisionBodySchema.safeParse({
       decision: f.decision,
@@ -83,7 +95,7 @@ function registerPages(app: Hono<ConsoleEnv>, o: ConsoleOptions): void {
     return c.redirect(`/review?notice=Decided+${c.req.param("id")}`, 303);
   });
   app.post("/incidents/:id/suspend-key", async (c) => {
-    const f = await form(c);
+    const f = await form(c, o.bodyLimitBytes);
     const keyId = await o.actions.suspendKey(
       c.var.principal,
       c.req.param("id"),
@@ -95,7 +107,7 @@ function registerPages(app: Hono<ConsoleEnv>, o: ConsoleOptions): void {
     );
   });
   app.post("/incidents/:id/signature", async (c) => {
-    const f = await form(c);
+    const f = await form(c, o.bodyLimitBytes);
     const parsed = signatureBodySchema.safeParse({
       text: f.text,
       reason: f.reason,
@@ -112,7 +124,7 @@ function registerPages(app: Hono<ConsoleEnv>, o: ConsoleOptions): void {
 export function createConsole(o: ConsoleOptions): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
   app.post("/login", async (c) => {
-    const f = await form(c);
+    const f = await form(c, o.bodyLimitBytes);
     const r = o.tokens.check(f.token ?? "");
     if (!r.ok)
       return c.html(

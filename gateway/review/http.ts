@@ -1,6 +1,8 @@
 /** Helpers shared by the review and admin JSON APIs: bearer auth into `c.var.principal`, zod-validated bodies. */
 import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
+import { GatewayError } from "../errors.ts";
+import { readBodyBytes } from "../http/node-io.ts";
 import { ApiError } from "./api-error.ts";
 import { bearerToken, type Principal, type Role, type TokenAuth } from "./tokens.ts";
 
@@ -28,9 +30,27 @@ export function requireToken({ tokens, role }: { tokens: TokenAuth; role: Role }
   };
 }
 
-/** Parses the JSON body with `schema`; an empty body parses as `{}`. */
-export async function readBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  const text = await c.req.text();
+/**
+ * Reads the body with the gateway's one reader (`readBodyBytes`: at most `limit` bytes are ever held), turning
+ * its 413 into the API's own error.
+ */
+export async function readLimitedBody(c: Context, limit: number): Promise<Buffer> {
+  try {
+    return await readBodyBytes(c, limit);
+  } catch (e: unknown) {
+    if (e instanceof GatewayError && e.code === "body_too_large")
+      throw new ApiError("body_too_large", e.message, { cause: e });
+    throw e;
+  }
+}
+
+/** Parses the JSON body (at most `limit` bytes) with `schema`; an empty body parses as `{}`. */
+export async function readBody<T extends z.ZodType>(
+  c: Context,
+  schema: T,
+  limit: number,
+): Promise<z.infer<T>> {
+  const text = (await readLimitedBody(c, limit)).toString("utf8");
   let raw: unknown = {};
   if (text.trim().length > 0) {
     try {

@@ -28,7 +28,7 @@ function parseJson(text: string): unknown {
 function refuse(x: Exchange, stages: StageRecord[]): Response {
   const { c, dialect, request } = x;
   const deps = c.var.deps;
-  const event = buildIncident(x.incident, "request", stages);
+  const event = buildIncident(x.incident, stages);
   publishIncident(c, event);
   const headers: Record<string, string> = {};
   if (deps.config.server.incidentHeader) headers["x-portcullis-incident"] = event.id;
@@ -90,14 +90,9 @@ function createHandler(dialect: DialectAdapter) {
       c.var.log.debug({ prompt: request.conversation.prompt }, "prompt (log.content on)");
     const screening = await screenRequest(deps, policy, request.conversation, x.signal);
     if (screening.action === "block") return refuse(x, screening.stages);
-    const flagged = needsIncident(screening.stages)
-      ? buildIncident(x.incident, "request", screening.stages)
-      : undefined;
+    const flagged = needsIncident(screening.stages) ? buildIncident(x.incident, screening.stages) : undefined;
     if (flagged) publishIncident(c, flagged);
-    deps.deepScan?.submit(
-      screening.uncertain,
-      () => flagged ?? buildIncident(x.incident, "request", screening.stages),
-    );
+    deps.deepScan?.submit(screening.uncertain, () => flagged ?? buildIncident(x.incident, screening.stages));
     if (flagged && deps.config.server.incidentHeader) c.header("x-portcullis-incident", flagged.id);
     return request.stream ? forwardStream(x, policy) : forwardJson(x, policy);
   };

@@ -32,7 +32,7 @@ export async function forwardJson(x: Exchange, policy: ResolvedPolicy): Promise<
     );
     countDecisions(deps, [stage]);
     if (needsIncident([stage])) {
-      const event = buildIncident(x.incident, "completion", [stage], {
+      const event = buildIncident(x.incident, [stage], {
         excerpt: completion.slice(0, 16_384),
         streamed: false,
       });

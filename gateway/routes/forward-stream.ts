@@ -42,7 +42,7 @@ function recordStreamEnd(x: Exchange, s: StreamSummary, upstreamName: string): v
   if (!needsIncident([record])) return;
   publishIncident(
     x.c,
-    buildIncident(x.incident, "completion", [record], {
+    buildIncident(x.incident, [record], {
       excerpt: s.excerpt,
       streamed: true,
       ...(s.cut ? { cutAt: s.released } : {}),
