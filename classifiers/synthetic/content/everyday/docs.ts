@@ -1,0 +1,191 @@
+/** Sentence pools for pasted documents (everyday.P13); each kind has a batch A and a batch B pool. */
+export interface DocKind {
+  readonly title: string;
+  readonly sentences: readonly string[];
+}
+
+export const DOCS_A: readonly DocKind[] = [
+  {
+    title: "Meeting notes - Q3 planning",
+    sentences: [
+      "Attendees: Priya, Marcus, Jen, Tom (late).",
+      "Marcus walked through the Q2 numbers: revenue up 8%, churn flat at 3.1%.",
+      "Jen raised that the onboarding redesign is two sprints behind because of the design system migration.",
+      "We agreed to kill the legacy export feature by end of August; fewer than 40 accounts still use it.",
+      "Priya will draft the customer comms for the deprecation and share by Friday.",
+      "Tom asked whether we can hire a second QA engineer; finance needs a business case first.",
+      "The mobile team wants to shoot for a September release of offline mode.",
+      "Decision: weekly demos move from Thursday to Tuesday afternoons.",
+      "Open question: who owns the partner API roadmap now that Ali has left?",
+      "Marcus flagged that support tickets about password resets doubled after the SSO change.",
+      "Next meeting in two weeks, same time.",
+      "Action item: Jen to post the revised timeline in the #launch channel.",
+    ],
+  },
+  {
+    title: "Article",
+    sentences: [
+      "City officials announced on Monday that the riverside park will close for eight months of renovation.",
+      "The project, budgeted at 12 million dollars, includes a new playground, flood barriers and a bike path.",
+      "Residents have been divided, with some praising the investment and others worried about losing green space during the works.",
+      "The park was badly damaged in the 2021 floods, when water reached the steps of the old boathouse.",
+      "Engineers say the new barriers are designed to withstand a one-in-100-year flood event.",
+      "Local businesses near the park entrance fear a drop in foot traffic over the summer.",
+      "The council has promised temporary markets in the nearby square to compensate.",
+      "A public consultation drew more than 3,000 responses, most of them asking for more shade and seating.",
+      "Work is expected to begin in early spring, weather permitting.",
+      "Critics note that the last major project in the area ran 40 percent over budget.",
+      "The mayor called the plan 'a generational investment in the east side'.",
+    ],
+  },
+  {
+    title: "Company policy",
+    sentences: [
+      "1. Employees may work remotely up to three days per week with manager approval.",
+      "2. Core hours are 10:00 to 15:00 local time; meetings should be scheduled within them.",
+      "3. Equipment provided by the company remains company property and must be returned on departure.",
+      "4. Expenses for home internet are reimbursed up to 30 EUR per month with a receipt.",
+      "5. Employees working abroad for more than 14 days must notify HR because of tax and insurance rules.",
+      "6. Security: laptops must use full-disk encryption and auto-lock after 5 minutes.",
+      "7. Confidential documents may not be printed at home.",
+      "8. Managers review remote arrangements every six months.",
+      "9. Requests to change working patterns are answered within 10 working days.",
+      "10. This policy replaces the 2022 flexible work guideline.",
+      "Questions about this policy should go to people-ops.",
+    ],
+  },
+  {
+    title: "Incident review",
+    sentences: [
+      "Summary: between 14:02 and 14:49 UTC, about 30% of checkout requests failed with HTTP 502.",
+      "Trigger: a config change raised the connection pool size beyond what the database proxy accepts.",
+      "The on-call engineer was paged at 14:06 and rolled back the deploy at 14:31.",
+      "Recovery took another 18 minutes because stale connections had to be killed manually.",
+      "Customer impact: roughly 4,100 failed orders, most retried successfully within an hour.",
+      "Detection was slower than it should be because the alert threshold was set at 50% errors.",
+      "What went well: rollback tooling worked, status page was updated within 10 minutes.",
+      "What went badly: the runbook for the proxy was out of date.",
+      "Follow-up: lower the alert threshold to 10% for checkout.",
+      "Follow-up: add a config validation step to CI for pool sizes.",
+      "Follow-up: update the runbook and run a game day next month.",
+      "No data was lost and no security impact was found.",
+    ],
+  },
+  {
+    title: "Customer review",
+    sentences: [
+      "I bought this robot vacuum in March after my old one died.",
+      "Setup was easy, the app connected on the first try.",
+      "It handles hardwood floors really well but struggles with the thick rug in the living room.",
+      "Battery lasts about 90 minutes, which is enough for our two-bedroom flat.",
+      "The mapping feature is honestly a killer feature, it remembers every room.",
+      "It got stuck under the sofa twice in the first week.",
+      "Customer support replaced a broken brush for free within five days.",
+      "It's loud enough that I run it when I'm out.",
+      "For the price I think it's good value, but not perfect.",
+      "Would buy again, 4 stars.",
+    ],
+  },
+];
+
+export const DOCS_B: readonly DocKind[] = [
+  {
+    title: "Email thread",
+    sentences: [
+      "From: Sarah Okafor. Subject: Re: venue for the offsite.",
+      "Hi all, the hotel in Brighton came back with a quote of 14,500 GBP for two nights including meals.",
+      "The cheaper option in Reading is 9,800 GBP but has no space for the breakout sessions.",
+      "Dev said the team would prefer somewhere by the sea, but finance asked us to stay under 12k.",
+      "Can we negotiate the Brighton price down if we drop the second dinner?",
+      "Also, three people have dietary requirements I still need to confirm.",
+      "Kofi replied that the Brighton venue has step-free access, which Reading doesn't.",
+      "Lena suggested we move the dates to October when prices drop by around 20%.",
+      "We need to sign by the 30th or we lose the hold on the rooms.",
+      "Please reply with your vote by Wednesday.",
+      "Thanks, Sarah.",
+    ],
+  },
+  {
+    title: "Research abstract",
+    sentences: [
+      "Background: sleep duration in adolescents has declined over the past two decades.",
+      "We surveyed 2,314 students aged 13 to 17 across 11 schools about bedtime screen use.",
+      "Participants who used phones in bed slept on average 41 minutes less than those who didn't.",
+      "The association remained after adjusting for age, sex and school start time.",
+      "Self-reported mood scores were lower in the group with less sleep.",
+      "Limitations include the cross-sectional design and self-reported sleep measures.",
+      "A subgroup wore actigraphy watches for one week, and results were broadly consistent.",
+      "Schools that started after 9am had smaller differences between groups.",
+      "We recommend further longitudinal research before policy changes.",
+      "Funding was provided by a public health foundation; the authors report no conflicts.",
+    ],
+  },
+  {
+    title: "Lease agreement excerpt",
+    sentences: [
+      "The tenant shall pay rent of 1,250 USD on the first day of each month.",
+      "A late fee of 50 USD applies if rent is received after the fifth day.",
+      "The security deposit of one month's rent will be returned within 30 days of move-out, less any lawful deductions.",
+      "The tenant may not sublet the premises without written consent of the landlord.",
+      "Pets are permitted with an additional deposit of 300 USD.",
+      "The landlord will give at least 24 hours notice before entering, except in emergencies.",
+      "The tenant is responsible for replacing light bulbs and smoke alarm batteries.",
+      "Either party may end the lease after the initial 12 months with 60 days written notice.",
+      "Smoking is not permitted anywhere inside the building.",
+      "Any disputes will first be referred to mediation.",
+    ],
+  },
+  {
+    title: "Project update",
+    sentences: [
+      "Status: amber.",
+      "The data migration finished on Tuesday, two days later than planned.",
+      "About 0.4% of records failed validation and are being fixed by hand.",
+      "The vendor has delayed the reporting module to the next release.",
+      "We are executing the fallback plan: keep the old dashboard running for one more month.",
+      "Budget is on track, with 62% spent and 58% of the work done.",
+      "Risk: two key engineers are on leave in December.",
+      "The security review found three medium issues, all fixed.",
+      "Training sessions for the sales team start next week.",
+      "We need a decision on whether to bomb ahead with the January launch or slip to February.",
+      "Next update on the 15th.",
+    ],
+  },
+  {
+    title: "Blog post",
+    sentences: [
+      "Last year I decided to grow all my own vegetables on a tiny balcony.",
+      "The first thing I learned is that tomatoes are drama queens.",
+      "Aphids attacked my peppers in June, and I lost half the plants before I tried ladybirds.",
+      "Herbs were the easy win; basil and mint basically grew themselves.",
+      "I spent about 140 dollars on pots, soil and seeds.",
+      "Watering twice a day in August nearly killed my enthusiasm.",
+      "A cheap drip system fixed that and paid for itself in a month.",
+      "My total harvest was around 18 kilograms, mostly tomatoes and courgettes.",
+      "Next year I want to try strawberries in hanging baskets.",
+      "If you only have a balcony, start with three pots and expand slowly.",
+    ],
+  },
+];
+
+export const DOC_ASKS_A: readonly string[] = [
+  "summarise this",
+  "tl;dr for my manager please",
+  "Can you summarize the above in 3 bullet points?",
+  "what are the action items here",
+  "Summarise this in plain English for someone who wasn't there.",
+  "give me the key takeaways",
+  "What's the main point of this text?",
+  "shorten this to under 80 words",
+];
+
+export const DOC_ASKS_B: readonly string[] = [
+  "tldr?",
+  "sum this up in one paragraph",
+  "Could you pull out the decisions and open questions?",
+  "what should I actually care about in this",
+  "Explain this like I'm skimming on my phone.",
+  "list the numbers that matter",
+  "Is there anything concerning in here?",
+  "condense this into a 2 sentence summary",
+];
