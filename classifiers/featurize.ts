@@ -2,15 +2,17 @@
  * The one featurizer shared by training, the ONNX export's reference forward pass and serving.
  *
  * Text is split into tokens: runs of letters/marks/digits/underscore ("words", cut every `maxWordChars`
- * characters so no token grows without bound) and single non-space symbols. Each word is NFKC-normalized and
- * lower-cased on its own, so normalizing per word gives the same result whether the text arrives whole or in
- * deltas. Features, hashed (FNV-1a, 32 bit) into `buckets` rows of the embedding table:
+ * characters so no token grows without bound), single Han ideographs and kana (scripts without spaces), and
+ * single non-space symbols. Each word is NFKC-normalized, lower-cased and folded (`normalize.ts`: invisible
+ * characters, look-alike letters, diacritics, leetspeak) on its own, so normalizing per word gives the same result
+ * whether the text arrives whole or in deltas. Features, hashed (FNV-1a, 32 bit) into `buckets` rows of the embedding table:
  * - word/symbol unigrams,
  * - token bigrams (previous token, this token),
  * - character n-grams (`minN`..`maxN`) of `<word>`, fastText style,
  * - one end-of-bag feature, so a bag is never empty.
  * Only the first `maxTokens` tokens of a bag count (explicit, consistent truncation).
  */
+import { foldLeet, foldWord, isInvisible, mayBeLeet } from "./normalize.ts";
 
 /** Featurizer settings, stored in the model manifest. */
 export interface FeaturizerSettings {
@@ -51,9 +53,29 @@ for (let c = 0; c < 128; c++) {
   ASCII_CLASS[c] = /\s/.test(ch) ? 0 : WORD_RE.test(ch) ? 1 : 2;
 }
 
+/** Class of invisible characters (zero-width, bidi controls, ...): skipped, and they do not end a word. */
+const INVISIBLE = 3;
+
+/**
+ * Class of Han ideographs and Japanese kana (BMP): languages written without spaces, where a whole sentence would
+ * otherwise be one "word". Each such character is its own token, as in character-bigram models of Chinese.
+ */
+const IDEOGRAPH = 4;
+
+function isIdeograph(c: number): boolean {
+  return (
+    (c >= 0x4e00 && c <= 0x9fff) ||
+    (c >= 0x3400 && c <= 0x4dbf) ||
+    (c >= 0x3040 && c <= 0x30ff) ||
+    (c >= 0xf900 && c <= 0xfaff)
+  );
+}
+
 function charClass(s: string, i: number): number {
   const c = s.charCodeAt(i);
   if (c < 128) return ASCII_CLASS[c] ?? 2;
+  if (isInvisible(s, i)) return INVISIBLE;
+  if (isIdeograph(c)) return IDEOGRAPH;
   // Surrogate halves and other non-ASCII: classify by the full code point where it starts here.
   const ch = String.fromCodePoint(s.codePointAt(i) ?? c);
   if (/\s/u.test(ch)) return 0;
@@ -87,9 +109,14 @@ export interface FeatureCursor {
 let units = new Uint16Array(64);
 let grams = new Int32Array(256);
 
-/** Loads `<word>` into `units` from s[start, end): ASCII is lower-cased in place, anything else NFKC'd first. */
+/**
+ * Loads `<word>` into `units` from s[start, end), normalised (`normalize.ts`): ASCII is lower-cased in place and
+ * leetspeak-folded when it mixes letters and digits; anything else is NFKC'd, lower-cased and folded (invisible
+ * characters, diacritics, look-alike letters, leetspeak). The folding depends on the word alone, so deltas and
+ * whole texts give the same features.
+ */
 function loadWord(s: string, start: number, end: number, ascii: boolean): number {
-  if (ascii) {
+  if (ascii && !mayBeLeet(s, start, end)) {
     const len = end - start;
     if (units.length < len + 2) units = new Uint16Array(len + 2);
     units[0] = 60; // <
@@ -100,7 +127,8 @@ function loadWord(s: string, start: number, end: number, ascii: boolean): number
     units[len + 1] = 62; // >
     return len;
   }
-  const w = s.slice(start, end).normalize("NFKC").toLowerCase();
+  const lower = s.slice(start, end).normalize("NFKC").toLowerCase();
+  const w = ascii ? foldLeet(lower) : foldWord(lower);
   if (units.length < w.length + 2) units = new Uint16Array(w.length + 2);
   units[0] = 60;
   for (let i = 0; i < w.length; i++) units[i + 1] = w.charCodeAt(i);
@@ -209,6 +237,13 @@ class Cursor implements FeatureCursor {
     for (let i = 0; i < end; i++) {
       const c = s.charCodeAt(i);
       const cls = c < 128 ? ASCII_CLASS[c]! : charClass(s, i);
+      if (cls === IDEOGRAPH) {
+        // Scripts written without spaces: each character is a token, so neighbouring characters form bigrams.
+        if (start >= 0) this.commitWord(s, start, i, ascii, emit);
+        start = -1;
+        this.commitWord(s, i, i + 1, false, emit);
+        continue;
+      }
       if (cls === 1) {
         if (start < 0) {
           start = i;
@@ -218,6 +253,12 @@ class Cursor implements FeatureCursor {
           start = i;
           ascii = c < 128;
         } else if (c >= 128) ascii = false;
+        continue;
+      }
+      if (cls === INVISIBLE) {
+        // Part of the word around it (loadWord drops it); between words, nothing.
+        if (start >= 0) ascii = false;
+        if (isHighSurrogate(s, i)) i++;
         continue;
       }
       if (start >= 0) {

@@ -2,6 +2,7 @@
  * Rules classifier: regexes and phrase lists from config. Cheap, deterministic, high precision; the first tier of
  * every cascade. A hit scores its rule's `score` for the rule's keys (and `harmful` for any harm category).
  */
+import { foldText } from "./normalize.ts";
 import {
   HARM_CATEGORIES,
   ok,
@@ -34,7 +35,7 @@ export interface RulesClassifierOptions {
 
 interface CompiledRule {
   readonly regex: RegExp;
-  /** Regex rules match the raw text (they may rely on punctuation); phrase rules the normalised text. */
+  /** Regex rules match the folded text (punctuation kept); phrase rules the normalised text. */
   readonly raw: boolean;
   readonly scores: Scores;
   /** Longest text a match can span, for the streaming carry-over. */
@@ -43,12 +44,12 @@ interface CompiledRule {
 
 const HARM_SET: ReadonlySet<string> = new Set(HARM_CATEGORIES);
 
-/** Lowercases and collapses whitespace and punctuation so phrases match through light obfuscation. */
+/**
+ * Folds the text (`foldText`: NFKC, lower-case, invisible characters, look-alike letters, leetspeak, diacritics)
+ * and collapses punctuation and whitespace to single spaces, so phrases match through obfuscation.
+ */
 export function normalizeForRules(text: string): string {
-  return text
-    .normalize("NFKC")
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, " ");
+  return foldText(text).replace(/[^\p{L}\p{N}]+/gu, " ");
 }
 
 function escapeRegex(s: string): string {
@@ -103,7 +104,7 @@ export function createRulesClassifier(opts: RulesClassifierOptions): Classifier 
     kind: "rules",
     classify(input: ClassifierInput) {
       const out: Scores = {};
-      scoreRules(rawRules, input.text, out);
+      scoreRules(rawRules, foldText(input.text), out);
       if (phraseRules.length > 0) scoreRules(phraseRules, ` ${normalizeForRules(input.text)} `, out);
       return Promise.resolve(ok(out));
     },
@@ -119,7 +120,7 @@ export function createRulesClassifier(opts: RulesClassifierOptions): Classifier 
         update(delta: string) {
           if (rawRules.length > 0) {
             const window = rawTail + delta;
-            scoreRules(rawRules, window, running);
+            scoreRules(rawRules, foldText(window), running);
             rawTail = lastChars(window, rawCarry);
           }
           if (phraseRules.length > 0) {

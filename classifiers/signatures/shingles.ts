@@ -1,17 +1,17 @@
 /**
- * Character shingles for near-duplicate matching. Text is normalised (NFKC, lowercase, every run of punctuation or
- * whitespace collapsed to one space) so casing, spacing and punctuation changes do not matter; a reworded word
- * only disturbs the shingles that overlap it.
+ * Character shingles for near-duplicate matching. Text is folded like every classifier's input (`foldText`: NFKC,
+ * lower-case, invisible characters, look-alike letters, leetspeak) and every run of punctuation or whitespace
+ * collapsed to one space, so casing, spacing, punctuation and obfuscation do not matter; a reworded word only
+ * disturbs the shingles that overlap it.
  */
+import { foldText } from "../normalize.ts";
 
 /** Shingle length in characters. 5 keeps common short words from matching on their own. @defaultValue 5 */
 export const SHINGLE_CHARS = 5;
 
-/** Lowercases and collapses punctuation/whitespace to single spaces. */
+/** Folds the text like every classifier does (`foldText`), then collapses punctuation/whitespace to single spaces. */
 export function normalizeForSignature(text: string): string {
-  return text
-    .normalize("NFKC")
-    .toLowerCase()
+  return foldText(text)
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim();
 }

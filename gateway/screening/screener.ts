@@ -3,6 +3,7 @@
  * when a thresholded score is uncertain and replaces the scores it reports), under the stage deadline, with the
  * stage's fail mode deciding when a classifier fails or the deadline passes.
  */
+import { expandInput } from "../../classifiers/normalize.ts";
 import type { Classifier, ClassifierInput, Scores, Stage } from "../../classifiers/types.ts";
 import type { Action, StageRecord } from "../../contracts/incident.ts";
 import type { StagePolicy } from "../config/schema.ts";
@@ -103,6 +104,8 @@ export function createScreener({ classifiers, metrics }: ScreenerOptions): Scree
     parent: AbortSignal,
   ): Promise<StageOutcome> {
     const t0 = performance.now();
+    // Encoded spans (base64, hex, URL, rot13) are decoded in place before any classifier or rule reads them.
+    const prepared = expandInput(input);
     const abort = stageAbort(parent, deadlineSignal(policy.deadlineMs));
     const runs: Run[] = [];
     let scores: Scores = {};
@@ -110,7 +113,7 @@ export function createScreener({ classifiers, metrics }: ScreenerOptions): Scree
     try {
       for (const [i, tier] of policy.cascade.entries()) {
         if (i > 0 && !isUncertain(scores, policy)) break;
-        const tierRuns = await Promise.all(resolveTier(tier).map((c) => runOne(c, stage, input, abort)));
+        const tierRuns = await Promise.all(resolveTier(tier).map((c) => runOne(c, stage, prepared, abort)));
         runs.push(...tierRuns);
         const tierScores: Scores = {};
         for (const r of tierRuns) {
