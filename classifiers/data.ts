@@ -4,7 +4,8 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { resolve } from "node:path";
+import { readdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { z } from "zod";
 import { HARM_CATEGORIES } from "./types.ts";
@@ -19,6 +20,10 @@ const common = {
   permissive: z.boolean(),
   weak: z.boolean(),
   split: z.enum(["train", "val"]),
+  /** Synthetic rows only: the constitution clause, generation batch and language (`classifiers/synthetic/`). */
+  clause: z.string().optional(),
+  batch: z.enum(["a", "b"]).optional(),
+  lang: z.string().optional(),
 };
 const attack = z.enum(["jailbreak", "injection"]).nullable();
 
@@ -84,6 +89,42 @@ export async function readRows(stage: Stage, file: string): Promise<LoadedRow[]>
 export function readStageRows(dataDir: string, stage: Stage): Promise<LoadedRow[]> {
   return readRows(stage, resolve(dataDir, STAGE_FILES[stage]));
 }
+
+/**
+ * The synthetic rows of a stage: every `*.<kind>.jsonl` of `dir` (`data/synthetic/`, written by `npm run synth`),
+ * in file-name order. A missing directory holds no rows.
+ */
+export async function readSyntheticRows(dir: string, stage: Stage): Promise<LoadedRow[]> {
+  const suffix = `.${STAGE_FILES[stage]}`;
+  let files: string[];
+  try {
+    files = (await readdir(dir)).filter((f) => f.endsWith(suffix)).sort();
+  } catch (e: unknown) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw e;
+  }
+  const out: LoadedRow[] = [];
+  for (const f of files) out.push(...(await readRows(stage, join(dir, f))));
+  return out;
+}
+
+/** The shared rows of a stage followed by the synthetic ones (when `syntheticDir` is given). */
+export async function readStageData(
+  dataDir: string,
+  stage: Stage,
+  syntheticDir: string | undefined,
+): Promise<LoadedRow[]> {
+  const shared = await readStageRows(dataDir, stage);
+  return syntheticDir === undefined ? shared : shared.concat(await readSyntheticRows(syntheticDir, stage));
+}
+
+/** The repository's synthetic data directory (`data/synthetic`), or `PORTCULLIS_SYNTHETIC_DIR`. */
+export function resolveSyntheticDir(explicit: string | undefined, cwd = process.cwd()): string {
+  return resolve(cwd, explicit ?? process.env["PORTCULLIS_SYNTHETIC_DIR"] ?? "data/synthetic");
+}
+
+/** True for rows the team wrote (`source: "synthetic-..."`). */
+export const isSynthetic = (row: DataRow): boolean => row.source.startsWith("synthetic-");
 
 /** Resolves the data directory: explicit option, then `PORTCULLIS_DATA_DIR`, then `../shared/data`. */
 export function resolveDataDir(explicit: string | undefined, cwd = process.cwd()): string {

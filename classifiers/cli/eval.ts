@@ -1,19 +1,26 @@
 /**
- * `npm run eval [-- --data DIR] [--models models] [--out models/eval-report]`
- * Scores the val split (permissive and all rows) with the served ONNX models and writes
- * `<out>.md` + `<out>.json`.
+ * `npm run eval [-- --data DIR] [--synthetic DIR] [--models models] [--out models/eval-report] [--holdouts]`
+ * Scores every row with the served ONNX models: headline out-of-distribution figures (realistic benign traffic,
+ * eval-only harmful and attack sources, look-alikes, with the asl3 action), then the in-distribution `val` split
+ * (permissive and all rows). `--holdouts` also runs leave-one-source-out training (slow: one prompt-model
+ * training per group, `--holdout-epochs` each) into `<out>-holdouts.json`; the report includes the latest one.
  */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { readStageRows, resolveDataDir } from "../data.ts";
+import { readStageData, resolveDataDir, resolveSyntheticDir } from "../data.ts";
 import type { CompletionRow } from "../data.ts";
 import { evaluateSubset } from "../eval/evaluate.ts";
 import type { ScoredRow } from "../eval/evaluate.ts";
+import { headlineFigures } from "../eval/headline.ts";
+import { runHoldouts } from "../eval/loso.ts";
+import type { HoldoutFigures } from "../eval/loso.ts";
 import { renderMarkdown } from "../eval/markdown.ts";
+import { DEFAULT_SEED, STAGE_CONFIGS } from "../train/config.ts";
 import type { EvalReport, StageReport } from "../eval/markdown.ts";
 import { readSanitySet, sanityFigures } from "../eval/sanity.ts";
 import { streamingFigure } from "../eval/streaming.ts";
+import { expandInput } from "../normalize.ts";
 import { createOnnxClassifier } from "../onnx-classifier.ts";
 import { rowToClassifierInput } from "../stage-input.ts";
 import { STAGES } from "../types.ts";
@@ -22,6 +29,9 @@ import type { Stage } from "../types.ts";
 const { values } = parseArgs({
   options: {
     data: { type: "string" },
+    synthetic: { type: "string" },
+    holdouts: { type: "boolean", default: false },
+    "holdout-epochs": { type: "string", default: "1" },
     models: { type: "string", default: "models" },
     out: { type: "string" },
     stage: { type: "string", multiple: true },
@@ -29,6 +39,7 @@ const { values } = parseArgs({
 });
 
 const dataDir = resolveDataDir(values.data);
+const syntheticDir = resolveSyntheticDir(values.synthetic);
 const modelsDir = resolve(values.models);
 const out = resolve(values.out ?? join(modelsDir, "eval-report"));
 const stages = (values.stage ?? [...STAGES]) as Stage[];
@@ -36,20 +47,23 @@ const signal = new AbortController().signal;
 
 async function evalStage(stage: Stage): Promise<StageReport> {
   const clf = await createOnnxClassifier({ dir: join(modelsDir, stage) });
-  const rows = (await readStageRows(dataDir, stage)).filter((r) => r.row.split === "val").map((r) => r.row);
-  const scored: ScoredRow[] = [];
-  for (const row of rows) {
+  const everything: ScoredRow[] = [];
+  for (const { row } of await readStageData(dataDir, stage, syntheticDir)) {
     const input = rowToClassifierInput(stage, row);
     if (!input) continue;
-    const res = await clf.classify(input, signal);
+    const res = await clf.classify(expandInput(input), signal);
     if (!res.ok) throw new Error(`${row.id}: ${res.error.message}`);
-    scored.push({ row, scores: res.value });
+    everything.push({ row, scores: res.value });
   }
   const th = clf.manifest.thresholds;
+  const headline = headlineFigures(stage, everything, th);
+  const scored = everything.filter((s) => s.row.split === "val" && !s.row.source.startsWith("synthetic-"));
+  const rows = scored.map((s) => s.row);
   const report: StageReport = {
     stage,
     model: `${clf.manifest.name}@${clf.manifest.version}`,
     thresholds: th,
+    headline,
     subsets: {
       permissive: evaluateSubset(
         stage,
@@ -90,7 +104,35 @@ async function evalStage(stage: Stage): Promise<StageReport> {
   return report;
 }
 
-const report: EvalReport = { dataDir: relative(process.cwd(), dataDir) || ".", split: "val", stages: [] };
+const holdoutsFile = `${out}-holdouts.json`;
+const holdoutCommand = `npm run eval -- --holdouts --holdout-epochs ${values["holdout-epochs"]}`;
+if (values.holdouts) {
+  const figures: HoldoutFigures[] = [];
+  for (const stage of stages) {
+    const config = STAGE_CONFIGS[stage];
+    figures.push(
+      ...(await runHoldouts({
+        stage,
+        dataDir,
+        syntheticDir,
+        config: { ...config, epochs: Math.min(config.epochs, Number(values["holdout-epochs"])) },
+        seed: DEFAULT_SEED,
+        onGroup: (name) => process.stderr.write(`${stage}: holding out ${name}...\n`),
+      })),
+    );
+  }
+  await writeFile(holdoutsFile, `${JSON.stringify({ command: holdoutCommand, figures }, null, 2)}\n`);
+}
+const holdouts = await readFile(holdoutsFile, "utf8").then(
+  (t) => JSON.parse(t) as { command: string; figures: HoldoutFigures[] },
+  () => undefined,
+);
+const report: EvalReport = {
+  dataDir: relative(process.cwd(), dataDir) || ".",
+  split: "val",
+  stages: [],
+  ...(holdouts ? { holdouts } : {}),
+};
 for (const stage of stages) {
   process.stderr.write(`evaluating ${stage}...\n`);
   report.stages.push(await evalStage(stage));

@@ -1,12 +1,13 @@
 /**
- * `npm run train [-- --data DIR] [--out models] [--stage prompt|completion|conversation] [--limit N]
+ * `npm run train [-- --data DIR] [--synthetic DIR] [--out models] [--stage prompt|completion|conversation] [--limit N]
  *  [--seed N] [--no-write] [--set key=value ...]`
- * Trains the three models from the permissive train rows and writes `models/<stage>/{model.onnx,manifest.json}`.
+ * Trains the three models from the permissive train rows of the shared data plus the synthetic rows
+ * (`data/synthetic`) and writes `models/<stage>/{model.onnx,manifest.json}`.
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
-import { resolveDataDir } from "../data.ts";
+import { resolveDataDir, resolveSyntheticDir } from "../data.ts";
 import { DEFAULT_SEED, STAGE_CONFIGS } from "../train/config.ts";
 import type { StageConfig } from "../train/pipeline.ts";
 import { trainStage } from "../train/pipeline.ts";
@@ -16,6 +17,7 @@ import type { Stage } from "../types.ts";
 const { values } = parseArgs({
   options: {
     data: { type: "string" },
+    synthetic: { type: "string" },
     out: { type: "string", default: "models" },
     stage: { type: "string", multiple: true },
     limit: { type: "string" },
@@ -59,6 +61,7 @@ for (const stage of stages) {
   const res = await trainStage({
     stage,
     dataDir,
+    syntheticDir: resolveSyntheticDir(values.synthetic),
     config,
     seed,
     ...(values.limit ? { limit: Number(values.limit) } : {}),

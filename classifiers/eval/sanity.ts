@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { KeyThresholds } from "../calibrate.ts";
 import type { ScoreKey, Scores } from "../types.ts";
-import { actionFor } from "./evaluate.ts";
+import { asl3Action } from "./asl3.ts";
 
 /** Path of the fixture, relative to the project root. */
 export const SANITY_SET_PATH = join(
@@ -37,14 +37,14 @@ export async function readSanitySet(path = SANITY_SET_PATH): Promise<SanitySet> 
   return JSON.parse(await readFile(path, "utf8")) as SanitySet;
 }
 
-/** Scores every prompt of the set and reports the calibrated action rates. */
+/** Scores every prompt of the set and reports the rates of the asl3 action on the prompt stage (model alone). */
 export async function sanityFigures(
   set: SanitySet,
   score: (text: string) => Promise<Scores>,
   thresholds: Partial<Record<ScoreKey, KeyThresholds>>,
 ): Promise<SanityReport> {
   const act = async (texts: readonly string[]) =>
-    Promise.all(texts.map(async (t) => ({ t, a: actionFor(await score(t), thresholds) })));
+    Promise.all(texts.map(async (t) => ({ t, a: asl3Action("prompt", await score(t), thresholds) })));
   const b = await act(set.benign);
   const h = await act(set.harmful);
   const rate = (xs: { a: string }[], f: (a: string) => boolean) =>

@@ -39,6 +39,18 @@ export const SOURCE_FACTORS: Readonly<Record<string, number>> = {
   pubmedqa: 0.5,
   meqsum: 0.5,
   truthfulqa: 0.5,
+  // The team's synthetic rows (classifiers/synthetic): written to cover what the public pools miss - real
+  // everyday traffic, look-alikes that share harmful vocabulary, CBRN, other languages - so they weigh more than
+  // their square root alone would give.
+  "synthetic-everyday": 4,
+  "synthetic-cbrn": 3,
+  "synthetic-multilingual": 3,
+  "synthetic-cyber-crime": 2.5,
+  "synthetic-violence-child": 2.5,
+  "synthetic-hate-sexual-selfharm": 2.5,
+  "synthetic-attacks": 2.5,
+  "synthetic-multiturn": 3,
+  "synthetic-completions": 3,
 };
 
 /** The shipped configuration of each stage. */
@@ -57,6 +69,7 @@ export const STAGE_CONFIGS: Record<Stage, StageConfig> = {
     questionShare: 0.5,
     benignPhraseShare: 0.3,
     firstSentenceShare: 0.5,
+    labelSmoothing: 0.05,
   },
   completion: {
     featurizer: featurizer(1 << 16, 4096),
@@ -66,8 +79,9 @@ export const STAGE_CONFIGS: Record<Stage, StageConfig> = {
     lrEmb: 0.01,
     lrDense: 0.002,
     batch: 16,
-    weights: { sourcePower: 0.5, weakFactor: 0.5, harmfulShare: 0.5 },
+    weights: { sourcePower: 0.5, weakFactor: 0.5, harmfulShare: 0.5, sourceFactors: SOURCE_FACTORS },
     augmentShare: 0,
+    labelSmoothing: 0.05,
   },
   conversation: {
     featurizer: featurizer(1 << 16),
@@ -79,6 +93,7 @@ export const STAGE_CONFIGS: Record<Stage, StageConfig> = {
     batch: 16,
     weights: { sourcePower: 0.5, weakFactor: 0.5, harmfulShare: 0.35, sourceFactors: SOURCE_FACTORS },
     augmentShare: 0.3,
+    labelSmoothing: 0.05,
   },
 };
 

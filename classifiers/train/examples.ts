@@ -4,7 +4,7 @@
  */
 import { createIdList, featurizeText } from "../featurize.ts";
 import type { FeaturizerSettings, IdList } from "../featurize.ts";
-import { rowAttack } from "../data.ts";
+import { isSynthetic, rowAttack } from "../data.ts";
 import type { DataRow, PromptRow } from "../data.ts";
 import { createRng } from "../rng.ts";
 import { inputToBagTexts, rowToClassifierInput } from "../stage-input.ts";
@@ -36,7 +36,9 @@ export function labelRow(row: DataRow, labels: readonly ScoreKey[]): { y: Float3
   labels.forEach((key, i) => {
     if (key === "harmful") {
       y[i] = row.harmful ? 1 : 0;
-      mask[i] = 1;
+      // A shared-data attack row without categories (a jailbreak template, an injection) is labelled harmful for
+      // its wrapper, which is the `attack` head's job; `harmful` learns payloads (synthetic rows label both).
+      mask[i] = rowAttack(row) !== null && cats.size === 0 && !isSynthetic(row) ? 0 : 1;
     } else if (key === "attack") {
       y[i] = rowAttack(row) !== null ? 1 : 0;
       mask[i] = 1;

@@ -6,8 +6,10 @@ import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { calibrate } from "../calibrate.ts";
-import { digestRows, readStageRows } from "../data.ts";
-import type { LoadedRow, PromptRow } from "../data.ts";
+import { digestRows, readStageData } from "../data.ts";
+import type { DataRow, LoadedRow, PromptRow } from "../data.ts";
+import { isRealisticBenign, realisticHalf } from "../eval/realistic.ts";
+import { expandInput } from "../normalize.ts";
 import type { FeaturizerSettings, IdList } from "../featurize.ts";
 import type { Manifest } from "../manifest.ts";
 import { referenceForward } from "../model.ts";
@@ -28,6 +30,28 @@ import {
 } from "./examples.ts";
 import type { LabelledInput, WeightOptions } from "./examples.ts";
 import { trainModel } from "./trainer.ts";
+
+/**
+ * Calibration targets (issue 9): on the request stages the action fires on <= 1% and blocks <= 0.2% of benign
+ * traffic; the completion stage, which judges whole answers (a false flag there costs one answer, not a user's
+ * request), on <= 2% and 0.5%. The benign rows are the calibration half of the realistic benign set (real traffic
+ * the model never trained on, including non-permissive eval-only sources, whose rows set thresholds and are never
+ * trained on) plus the permissive benign `val` rows (domain QA and the synthetic look-alikes and everyday prompts
+ * of the val split).
+ */
+export const CALIBRATION: Record<Stage, { readonly flagFpr: number; readonly blockFpr: number }> = {
+  prompt: { flagFpr: 0.01, blockFpr: 0.002 },
+  conversation: { flagFpr: 0.01, blockFpr: 0.002 },
+  completion: { flagFpr: 0.02, blockFpr: 0.005 },
+};
+const CALIBRATION_SPLIT = "realistic benign (calibration half) + permissive benign val";
+
+/** Whether a row is among the benign rows the thresholds are calibrated on. */
+export function isCalibrationRow(row: DataRow): boolean {
+  if (row.harmful) return false;
+  if (isRealisticBenign(row)) return realisticHalf(row) === "calibration";
+  return row.permissive && row.split === "val";
+}
 
 /** Hyper-parameters of one stage. */
 export interface StageConfig {
@@ -53,12 +77,21 @@ export interface StageConfig {
   readonly firstSentenceShare?: number;
   /** Prompt stage: share of short benign questions repeated in question form (see `augmentQuestions`). @defaultValue 0 */
   readonly questionShare?: number;
+  /**
+   * Label smoothing: targets become eps/2 and 1 - eps/2, so the heads stop pushing scores to exactly 0 or 1 on
+   * the training pools (saturated scores tie at the top and leave calibration nothing to choose). @defaultValue 0
+   */
+  readonly labelSmoothing?: number;
 }
 
 /** Options of a training run. */
 export interface TrainStageOptions {
   readonly stage: Stage;
   readonly dataDir: string;
+  /** Directory of the synthetic rows (`data/synthetic`); none are used when absent. */
+  readonly syntheticDir?: string;
+  /** Rows to leave out of training (leave-one-source-out, held-out synthetic batches). */
+  readonly exclude?: (row: DataRow) => boolean;
   readonly config: StageConfig;
   readonly seed: number;
   /** Keep at most this many train rows (seeded sample) - for tests. */
@@ -75,15 +108,24 @@ export interface TrainStageResult {
   readonly onnx: Uint8Array;
 }
 
-const toItems = (stage: Stage, rows: readonly LoadedRow[]): LabelledInput[] =>
+/** The classifier inputs of rows (rows without fields for the stage are skipped). */
+export const toItems = (stage: Stage, rows: readonly LoadedRow[]): LabelledInput[] =>
   rows.flatMap(({ row }) => {
     const input = rowToClassifierInput(stage, row);
-    return input ? [{ input, row, source: row.source }] : [];
+    // Encoded spans are decoded as the gateway's screener decodes them before any classifier runs.
+    return input ? [{ input: expandInput(input), row, source: row.source }] : [];
   });
 
-/** Permissive train rows of a file in file order, or a seeded sample of `limit` of them (still in file order). */
-function selectTrain(all: readonly LoadedRow[], limit: number | undefined, seed: number): LoadedRow[] {
-  const train = all.filter((r) => r.row.permissive && r.row.split === "train");
+/**
+ * Permissive train rows (shared and synthetic) in file order, less the excluded ones, or a seeded sample of
+ * `limit` of them (still in file order).
+ */
+function selectTrain(
+  all: readonly LoadedRow[],
+  o: Pick<TrainStageOptions, "limit" | "seed" | "exclude">,
+): LoadedRow[] {
+  const { limit, seed, exclude } = o;
+  const train = all.filter((r) => r.row.permissive && r.row.split === "train" && !exclude?.(r.row));
   if (limit === undefined || train.length <= limit) return train;
   const rng = createRng(seed ^ 0x5bd1e995);
   const keyed = train.map((_, i) => ({ i, k: rng.next() }));
@@ -95,7 +137,7 @@ function selectTrain(all: readonly LoadedRow[], limit: number | undefined, seed:
 
 /** The stage's training items (with the conversation augmentation) and the rows they came from. */
 async function selectItems(o: TrainStageOptions, all: readonly LoadedRow[]) {
-  const used = selectTrain(all, o.limit, o.seed);
+  const used = selectTrain(all, o);
   let items = toItems(o.stage, used);
   if ((o.config.phraseShare ?? 0) > 0)
     items = items.concat(augmentPhrasing(items, o.seed, o.config.phraseShare ?? 0));
@@ -109,7 +151,7 @@ async function selectItems(o: TrainStageOptions, all: readonly LoadedRow[]) {
     items = items.concat(augmentQuestions(items, o.seed, o.config.questionShare ?? 0));
   let digestSource = used;
   if (o.stage === "conversation" && o.config.augmentShare > 0) {
-    const pUsed = selectTrain(await readStageRows(o.dataDir, "prompt"), o.limit, o.seed);
+    const pUsed = selectTrain(await readStageData(o.dataDir, "prompt", o.syntheticDir), o);
     const aug = augmentConversations(
       pUsed.map((r) => r.row as PromptRow),
       o.seed,
@@ -134,10 +176,14 @@ export function scoreReference(
 /** Trains one stage. */
 export async function trainStage(o: TrainStageOptions): Promise<TrainStageResult> {
   const { stage, config } = o;
-  const all = await readStageRows(o.dataDir, stage);
+  const all = await readStageData(o.dataDir, stage, o.syntheticDir);
   const { used, items, digestSource } = await selectItems(o, all);
   const labels = stageLabels(stage);
   const examples = buildExamples(config.featurizer, items, labels, config.weights);
+  const eps = config.labelSmoothing ?? 0;
+  if (eps > 0)
+    for (const e of examples)
+      for (let k = 0; k < e.y.length; k++) e.y[k] = (e.y[k] ?? 0) * (1 - eps) + eps / 2;
   const weights = trainModel(examples, {
     labels,
     buckets: config.featurizer.buckets,
@@ -153,19 +199,24 @@ export async function trainStage(o: TrainStageOptions): Promise<TrainStageResult
   });
   const val = toItems(
     stage,
-    all.filter((r) => r.row.permissive && r.row.split === "val"),
+    all.filter((r) => r.row.permissive && r.row.split === "val" && !o.exclude?.(r.row)),
   );
   const valScores = scoreReference(weights, config.featurizer, val);
+  const calib = toItems(
+    stage,
+    all.filter((r) => isCalibrationRow(r.row) && !o.exclude?.(r.row)),
+  );
+  const calibScores = scoreReference(weights, config.featurizer, calib);
   const benign: Partial<Record<ScoreKey, number[]>> = {};
   labels.forEach((key, k) => {
-    benign[key] = val.flatMap((it, i) => (it.row.harmful ? [] : [valScores[i]?.[k] ?? 0]));
+    benign[key] = calibScores.map((p) => p[k] ?? 0);
   });
-  const thresholds = calibrate(benign);
+  const thresholds = calibrate(benign, CALIBRATION[stage]);
   const onnx = exportOnnx(weights, { stage });
   const manifest = buildManifest(o, {
     weights,
     thresholds,
-    benignRows: benign.harmful?.length ?? 0,
+    benignRows: calib.length,
     dataDigest: digestRows(digestSource),
     rows: used.length,
     examples: examples.length,
@@ -202,7 +253,12 @@ function buildManifest(o: TrainStageOptions, p: ManifestParts): Manifest {
     featurizer: { ...config.featurizer },
     architecture: { bags: p.weights.bags, dim: p.weights.dim, hidden: p.weights.hidden },
     thresholds: p.thresholds,
-    calibration: { flagFpr: 0.02, blockFpr: 0.005, rows: p.benignRows, split: "val (permissive, benign)" },
+    calibration: {
+      flagFpr: CALIBRATION[stage].flagFpr,
+      blockFpr: CALIBRATION[stage].blockFpr,
+      rows: p.benignRows,
+      split: CALIBRATION_SPLIT,
+    },
     training: {
       dataDigest: p.dataDigest,
       rows: p.rows,
@@ -224,6 +280,7 @@ function buildManifest(o: TrainStageOptions, p: ManifestParts): Manifest {
         questionShare: config.questionShare ?? 0,
         benignPhraseShare: config.benignPhraseShare ?? 0,
         firstSentenceShare: config.firstSentenceShare ?? 0,
+        labelSmoothing: config.labelSmoothing ?? 0,
         sourceFactors: JSON.stringify(config.weights.sourceFactors ?? {}),
       },
     },

@@ -1,0 +1,152 @@
+/** Markdown for the headline (out-of-distribution) figures and the leave-one-out runs. */
+import type { ActionRates, GroupFigures, HeadlineReport } from "./headline.ts";
+import type { HoldoutFigures } from "./loso.ts";
+
+const pct = (x: number | null | undefined): string =>
+  x === null || x === undefined ? "-" : `${(x * 100).toFixed(1)}%`;
+
+function table(head: string[], rows: string[][]): string {
+  return [
+    `| ${head.join(" | ")} |`,
+    `|${head.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ].join("\n");
+}
+
+const rateRow = (name: string, a: ActionRates): string[] => [
+  name,
+  String(a.rows),
+  pct(a.flagOrBlock),
+  pct(a.blocked),
+];
+const groupRow = (name: string, g: GroupFigures): string[] => [
+  ...rateRow(name, g),
+  pct(g.recallAt1pctRealisticFpr),
+];
+const RATE_HEAD = ["rows", "asl3 flag or block", "asl3 block"];
+
+/** One stage's headline section. */
+export function headlineMd(h: HeadlineReport): string {
+  const parts: string[] = [`### ${h.stage}: out-of-distribution (asl3 action, model alone)`];
+  parts.push(
+    `Realistic benign traffic (report half; the calibration half set the thresholds): **${pct(h.realisticBenign.flagOrBlock)} flagged or blocked, ${pct(h.realisticBenign.blocked)} blocked** of ${h.realisticBenign.rows} rows.`,
+    table(
+      ["source", ...RATE_HEAD],
+      Object.entries(h.realisticBenign.bySource).map(([k, v]) => rateRow(k, v)),
+    ),
+  );
+  if (h.harmfulOod) {
+    parts.push(
+      `Harmful requests from eval-only sources (never trained on): recall of \`harmful\` at 1% FPR on realistic benign traffic **${pct(h.harmfulOod.recallAt1pctRealisticFpr)}**, asl3 flag or block ${pct(h.harmfulOod.flagOrBlock)}.`,
+      table(
+        ["source", ...RATE_HEAD, "recall @1% realistic FPR"],
+        [
+          ...Object.entries(h.harmfulOod.bySource).map(([k, v]) => groupRow(k, v)),
+          ...(h.cbrnOod ? [groupRow("(rows labelled cbrn)", h.cbrnOod)] : []),
+        ],
+      ),
+    );
+  }
+  if (h.attackOod) {
+    parts.push(
+      `Jailbreaks and injections from eval-only sources: recall of \`attack\` at 1% realistic FPR **${pct(h.attackOod.recallAt1pctRealisticFpr)}**.`,
+      table(
+        ["source", ...RATE_HEAD, "recall @1% realistic FPR"],
+        Object.entries(h.attackOod.bySource).map(([k, v]) => groupRow(k, v)),
+      ),
+    );
+  }
+  if (h.lookalikes) {
+    parts.push(
+      `Benign look-alikes (sensitive wording; permissive sources: val rows only): ${pct(h.lookalikes.flagOrBlock)} flagged or blocked, ${pct(h.lookalikes.blocked)} blocked.`,
+      table(
+        ["source", ...RATE_HEAD],
+        Object.entries(h.lookalikes.bySource).map(([k, v]) => rateRow(k, v)),
+      ),
+    );
+  }
+  if (h.agreement) {
+    parts.push(
+      "Agreement of the asl3 action (flag or block = complied) with human labels of compliance (non-weak rows; permissive sources: val rows):",
+      table(
+        ["source", "rows", "agreement"],
+        Object.entries(h.agreement).map(([k, v]) => [k, String(v.rows), pct(v.accuracy)]),
+      ),
+    );
+  }
+  if (h.conversationAuroc) {
+    parts.push(
+      "AUROC of `harmful` on conversations the model never trained on:",
+      table(
+        ["set", "rows", "harmful", "AUROC"],
+        Object.entries(h.conversationAuroc).map(([k, v]) => [
+          k,
+          String(v.rows),
+          String(v.harmful),
+          v.auroc === null ? "-" : v.auroc.toFixed(3),
+        ]),
+      ),
+    );
+  }
+  return parts.join("\n\n");
+}
+
+/** The leave-one-out section. */
+export function holdoutsMd(hs: readonly HoldoutFigures[], command: string): string {
+  const parts = [
+    "## Leave-one-source-out",
+    `\`${command}\`: for each group the stage model is trained without the group's rows, calibrated the same way, and scored on the group. Synthetic rows are held out by generation batch.`,
+    table(
+      [
+        "held-out group",
+        "harmful rows",
+        "asl3 flag or block",
+        "asl3 block",
+        "recall @1% realistic FPR",
+        "attack rows: recall @1%",
+        "benign rows",
+        "benign flag or block",
+        "realistic benign flag / block",
+      ],
+      hs.map((h) => [
+        `${h.stage}: ${h.name}`,
+        String(h.harmful.rows),
+        pct(h.harmful.flagOrBlock),
+        pct(h.harmful.blocked),
+        pct(h.harmful.recallAt1pctRealisticFpr),
+        h.attack ? `${pct(h.attack.recallAt1pctRealisticFpr)} of ${h.attack.rows}` : "-",
+        String(h.benign.rows),
+        pct(h.benign.flagOrBlock),
+        `${pct(h.realisticBenign.flagOrBlock)} / ${pct(h.realisticBenign.blocked)}`,
+      ]),
+    ),
+  ];
+  for (const h of hs) {
+    const cats = Object.entries(h.harmful.byCategory ?? {});
+    const fams = Object.entries(h.harmful.byClauseFamily ?? {});
+    const benFams = Object.entries(h.benign.byClauseFamily ?? {});
+    if (fams.length > 0 || benFams.length > 0) {
+      parts.push(
+        `### ${h.stage}, ${h.name}: by constitution clause family`,
+        table(
+          ["clause family", "harmful rows", "asl3 flag or block", "asl3 block", "recall @1% realistic FPR"],
+          fams.map(([k, v]) => groupRow(k, v)),
+        ),
+        table(
+          ["clause family (permitted)", "benign rows", "asl3 flag or block", "asl3 block"],
+          benFams.map(([k, v]) => rateRow(k, v)),
+        ),
+      );
+    }
+    if (cats.length > 0) {
+      parts.push(
+        `### ${h.stage}, ${h.name}: by category`,
+        table(
+          ["category", ...RATE_HEAD, "recall @1% realistic FPR"],
+          cats.sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => groupRow(k, v)),
+        ),
+      );
+    }
+  }
+  return parts.join("\n\n");
+}
