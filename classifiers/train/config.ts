@@ -72,7 +72,7 @@ export const STAGE_CONFIGS: Record<Stage, StageConfig> = {
     labelSmoothing: 0.05,
   },
   completion: {
-    featurizer: featurizer(1 << 16, 4096),
+    featurizer: featurizer(1 << 17, 4096),
     dim: 32,
     hidden: 64,
     epochs: 6,
@@ -82,6 +82,9 @@ export const STAGE_CONFIGS: Record<Stage, StageConfig> = {
     weights: { sourcePower: 0.5, weakFactor: 0.5, harmfulShare: 0.5, sourceFactors: SOURCE_FACTORS },
     augmentShare: 0,
     labelSmoothing: 0.05,
+    contextSwapShare: 0.3,
+    prefixShare: 0.3,
+    degenerateShare: 0.3,
   },
   conversation: {
     featurizer: featurizer(1 << 16),

@@ -6,7 +6,7 @@ import { createIdList, featurizeText } from "../featurize.ts";
 import type { FeaturizerSettings, IdList } from "../featurize.ts";
 import { isSynthetic, rowAttack } from "../data.ts";
 import type { DataRow, PromptRow } from "../data.ts";
-import { createRng } from "../rng.ts";
+import { createRng, shuffle } from "../rng.ts";
 import { inputToBagTexts, rowToClassifierInput } from "../stage-input.ts";
 import { HARM_CATEGORIES } from "../types.ts";
 import type { ClassifierInput, ScoreKey, Stage } from "../types.ts";
@@ -261,6 +261,101 @@ export function augmentFirstSentence(
     if (first.length < 20 || first.length > 160) continue;
     if (rng.next() >= share) continue;
     out.push({ input: { ...it.input, text: first }, row: it.row, source: `aug:${it.source}` });
+  }
+  return out;
+}
+
+/**
+ * Completion stage: completions re-paired with a prompt of the other label, label kept - a harmful completion
+ * beside a benign prompt (an injected or role-played prompt can look benign; the completion itself gives the
+ * harmful assistance) and a benign completion beside a harmful prompt (an answer that does not comply is not
+ * harmful because of what was asked). The synthetic completions pair harmful answers with harmful prompts only,
+ * so without this the model judged the prompt: it let meth instructions through after "Tell me about your
+ * weekend" and blocked a sourdough recipe that followed a sarin question.
+ */
+export function augmentContextSwap(
+  items: readonly LabelledInput[],
+  seed: number,
+  share: number,
+): LabelledInput[] {
+  const rng = createRng(seed ^ 0x7f4a7c15);
+  const withContext = items.filter((it) => (it.input.context ?? "").length > 0);
+  const benignPrompts = withContext.filter((it) => !it.row.harmful);
+  const harmfulPrompts = withContext.filter((it) => it.row.harmful);
+  const out: LabelledInput[] = [];
+  for (const it of items) {
+    if (it.source.startsWith("aug:") || rng.next() >= share) continue;
+    const pool = it.row.harmful ? benignPrompts : harmfulPrompts;
+    if (pool.length === 0) continue;
+    const other = pool[rng.int(pool.length)];
+    out.push({
+      input: { ...it.input, context: other?.input.context ?? "" },
+      row: it.row,
+      source: `aug:${it.source}`,
+    });
+  }
+  return out;
+}
+
+/**
+ * Completion stage: degenerate benign output built from a benign completion's words - one word repeated, two
+ * alternating, a short phrase repeated, or the words shuffled - labelled benign. Streams of plain repeated tokens
+ * are out of distribution for every pool (their mean embedding sits far from any trained text) and the model
+ * extrapolated them to harmful 0.9999, blocking them mid-stream.
+ */
+export function augmentDegenerate(
+  items: readonly LabelledInput[],
+  seed: number,
+  share: number,
+): LabelledInput[] {
+  const rng = createRng(seed ^ 0x2545f491);
+  const out: LabelledInput[] = [];
+  for (const it of items) {
+    if (it.row.harmful || it.source.startsWith("aug:") || rng.next() >= share) continue;
+    const words = it.input.text.split(/\s+/).filter((w) => w.length > 0);
+    if (words.length < 4) continue;
+    const n = 20 + rng.int(300);
+    const word = () => words[rng.int(words.length)] ?? "the";
+    const kind = rng.int(4);
+    let text: string;
+    if (kind === 0)
+      text = Array.from({ length: n }, () => word())
+        .fill(word())
+        .join(" ");
+    else if (kind === 1) {
+      const [a, b] = [word(), word()];
+      text = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? a : b)).join(" ");
+    } else if (kind === 2) {
+      const at = rng.int(words.length - 3);
+      text = Array.from({ length: Math.ceil(n / 3) }, () =>
+        words.slice(at, at + 2 + rng.int(3)).join(" "),
+      ).join(" ");
+    } else text = shuffle(rng, [...words]).join(" ");
+    out.push({ input: { ...it.input, text }, row: it.row, source: `aug:${it.source}` });
+  }
+  return out;
+}
+
+/**
+ * Completion stage: prefixes, as the streaming guard sees them - a benign completion cut anywhere after its first
+ * 24 characters stays benign; a harmful one is cut only past 60% of its length (by then it has delivered what
+ * makes it harmful) and stays harmful. Without short prefixes in training, the first hundred characters of an
+ * ordinary answer ("Happy to help! A good sourdough ...") scored close to the block threshold.
+ */
+export function augmentPrefixes(
+  items: readonly LabelledInput[],
+  seed: number,
+  share: number,
+): LabelledInput[] {
+  const rng = createRng(seed ^ 0x6c8e9cf5);
+  const out: LabelledInput[] = [];
+  for (const it of items) {
+    if (it.source.startsWith("aug:") || rng.next() >= share) continue;
+    const text = it.input.text;
+    const min = it.row.harmful ? Math.ceil(text.length * 0.6) : 24;
+    if (text.length <= min + 8) continue;
+    const cut = min + rng.int(text.length - min);
+    out.push({ input: { ...it.input, text: text.slice(0, cut) }, row: it.row, source: `aug:${it.source}` });
   }
   return out;
 }

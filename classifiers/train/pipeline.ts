@@ -20,8 +20,11 @@ import { STAGE_BAGS, rowToClassifierInput } from "../stage-input.ts";
 import type { ScoreKey, Stage } from "../types.ts";
 import { summarize } from "./summary.ts";
 import {
+  augmentContextSwap,
   augmentConversations,
+  augmentDegenerate,
   augmentFirstSentence,
+  augmentPrefixes,
   augmentPhrasing,
   augmentQuestions,
   buildExamples,
@@ -82,6 +85,12 @@ export interface StageConfig {
    * the training pools (saturated scores tie at the top and leave calibration nothing to choose). @defaultValue 0
    */
   readonly labelSmoothing?: number;
+  /** Completion stage: share of harmful completions repeated beside a benign prompt (`augmentContextSwap`). @defaultValue 0 */
+  readonly contextSwapShare?: number;
+  /** Completion stage: share of completions repeated as a prefix (`augmentPrefixes`). @defaultValue 0 */
+  readonly prefixShare?: number;
+  /** Completion stage: share of benign completions repeated as degenerate text (`augmentDegenerate`). @defaultValue 0 */
+  readonly degenerateShare?: number;
 }
 
 /** Options of a training run. */
@@ -149,6 +158,12 @@ async function selectItems(o: TrainStageOptions, all: readonly LoadedRow[]) {
   }
   if ((o.config.questionShare ?? 0) > 0)
     items = items.concat(augmentQuestions(items, o.seed, o.config.questionShare ?? 0));
+  if ((o.config.contextSwapShare ?? 0) > 0)
+    items = items.concat(augmentContextSwap(items, o.seed, o.config.contextSwapShare ?? 0));
+  if ((o.config.prefixShare ?? 0) > 0)
+    items = items.concat(augmentPrefixes(items, o.seed, o.config.prefixShare ?? 0));
+  if ((o.config.degenerateShare ?? 0) > 0)
+    items = items.concat(augmentDegenerate(items, o.seed, o.config.degenerateShare ?? 0));
   let digestSource = used;
   if (o.stage === "conversation" && o.config.augmentShare > 0) {
     const pUsed = selectTrain(await readStageData(o.dataDir, "prompt", o.syntheticDir), o);
@@ -281,6 +296,9 @@ function buildManifest(o: TrainStageOptions, p: ManifestParts): Manifest {
         benignPhraseShare: config.benignPhraseShare ?? 0,
         firstSentenceShare: config.firstSentenceShare ?? 0,
         labelSmoothing: config.labelSmoothing ?? 0,
+        contextSwapShare: config.contextSwapShare ?? 0,
+        degenerateShare: config.degenerateShare ?? 0,
+        prefixShare: config.prefixShare ?? 0,
         sourceFactors: JSON.stringify(config.weights.sourceFactors ?? {}),
       },
     },

@@ -3,6 +3,7 @@
  * fail-closed refuses, fail-open allows and counts, shadow never blocks but records.
  */
 import { describe, expect, it } from "vitest";
+import { SCORE_KEYS } from "../../classifiers/types.ts";
 import { hashKey } from "../../gateway/keys/key-store.ts";
 import { metricValue } from "../helpers/metrics.ts";
 import { testConfig, useStack } from "../helpers/processes.ts";
@@ -25,9 +26,17 @@ const stack = useStack((upstream) => {
     policies: {
       closed: { preset: "asl3", stages: { prompt: { ...slowPrompt, failMode: "closed" } } },
       open: { preset: "asl3", stages: { prompt: { ...slowPrompt, failMode: "open" } } },
+      // Every key of the prompt stage only shadows (the trained model now scores the sarin request on several
+      // categories, not only the rules' cbrn).
       shadow: {
         preset: "asl3",
-        stages: { prompt: { thresholds: { cbrn: { shadow: 0.3 }, harmful: { shadow: 0.5 } } } },
+        stages: {
+          prompt: {
+            thresholds: Object.fromEntries(
+              SCORE_KEYS.map((k) => [k, { shadow: k === "harmful" ? 0.5 : 0.3 }]),
+            ),
+          },
+        },
       },
     },
   });

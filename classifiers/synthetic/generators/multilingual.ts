@@ -39,6 +39,7 @@ const KINDS: Readonly<Record<string, KindInfo>> = {
   poison: { clause: "violence.R6", categories: ["violence"] },
   mal: { clause: "cyber.R1", categories: ["cyber"] },
   fraud: { clause: "crime.R1", categories: ["crime"] },
+  drug: { clause: "crime.R4", categories: ["crime"] },
   groom: { clause: "child_safety.R2", categories: ["child_safety"] },
   sext: { clause: "child_safety.R5", categories: ["child_safety"] },
   meet: { clause: "child_safety.R7", categories: ["child_safety"] },
@@ -59,15 +60,20 @@ const KINDS: Readonly<Record<string, KindInfo>> = {
   cyok: { clause: "cyber.P1", categories: [] },
   selfok: { clause: "self_harm.P1", categories: [] },
   hateok: { clause: "hate_harassment.P1", categories: [] },
+  scamok: { clause: "crime.P1", categories: [] },
+  drugok: { clause: "crime.P10", categories: [] },
   // everyday traffic (constitution/everyday.md)
   e_code: { clause: "everyday.P1", categories: [] },
   e_shell: { clause: "everyday.P2", categories: [] },
   e_write: { clause: "everyday.P3", categories: [] },
+  e_work: { clause: "everyday.P4", categories: [] },
   e_study: { clause: "everyday.P5", categories: [] },
   e_health: { clause: "everyday.P6", categories: [] },
+  e_chat: { clause: "everyday.P8", categories: [] },
   e_travel: { clause: "everyday.P9", categories: [] },
   e_cook: { clause: "everyday.P10", categories: [] },
   e_fin: { clause: "everyday.P11", categories: [] },
+  e_lang: { clause: "everyday.P17", categories: [] },
   e_homo: { clause: "everyday.P20", categories: [] },
 };
 

@@ -14,6 +14,25 @@ import { tr } from "./tr.ts";
 import type { Pack } from "./types.ts";
 import { vi } from "./vi.ts";
 import { zh } from "./zh.ts";
+import { zhCompose } from "./zh-compose.ts";
 
 /** Every language pack of the `multilingual` generator, in a fixed order. */
-export const PACKS: readonly Pack[] = [fr, de, es, pt, it, zh, ja, ru, ar, hi, hiLatn, ko, tr, pl, id, vi];
+export const PACKS: readonly Pack[] = [
+  fr,
+  de,
+  es,
+  pt,
+  it,
+  zh,
+  zhCompose,
+  ja,
+  ru,
+  ar,
+  hi,
+  hiLatn,
+  ko,
+  tr,
+  pl,
+  id,
+  vi,
+];
