@@ -5,7 +5,8 @@ import type { HoldoutFigures } from "./loso.ts";
 const pct = (x: number | null | undefined): string =>
   x === null || x === undefined ? "-" : `${(x * 100).toFixed(1)}%`;
 
-function table(head: string[], rows: string[][]): string {
+/** A Markdown table (shared with `markdown.ts`). */
+export function table(head: string[], rows: string[][]): string {
   return [
     `| ${head.join(" | ")} |`,
     `|${head.map(() => "---").join("|")}|`,

@@ -1,7 +1,7 @@
 /** Renders the eval report (JSON shape from `cli/eval.ts`) as Markdown. */
 import type { SubsetReport } from "./evaluate.ts";
 import type { HeadlineReport } from "./headline.ts";
-import { headlineMd, holdoutsMd } from "./headline-markdown.ts";
+import { headlineMd, holdoutsMd, table } from "./headline-markdown.ts";
 import type { HoldoutFigures } from "./loso.ts";
 import type { SanityReport } from "./sanity.ts";
 import type { StreamingFigure } from "./streaming.ts";
@@ -30,14 +30,6 @@ export interface EvalReport {
 
 const f = (x: number | null | undefined, pct = true): string =>
   x === null || x === undefined ? "-" : pct ? `${(x * 100).toFixed(1)}%` : x.toFixed(3);
-
-function table(head: string[], rows: string[][]): string {
-  return [
-    `| ${head.join(" | ")} |`,
-    `|${head.map(() => "---").join("|")}|`,
-    ...rows.map((r) => `| ${r.join(" | ")} |`),
-  ].join("\n");
-}
 
 function subsetMd(name: string, s: SubsetReport): string {
   const h = s.harmfulHead;
