@@ -217,6 +217,8 @@ export function foldWord(word: string): string {
  * `foldLeet`), and every run of whitespace (line breaks included) collapsed to one space; punctuation is kept.
  */
 export function foldText(text: string): string {
+  // Plain ASCII without digits has nothing to fold but case and whitespace (most traffic): skip the word pass.
+  if (!/[0-9\u0080-\uffff]/.test(text)) return text.toLowerCase().replace(/\s+/g, " ");
   return stripInvisible(text.normalize("NFKC").toLowerCase())
     .replace(/[\p{L}\p{M}\p{N}_]+/gu, (w) => (/^[a-z0-9_]+$/.test(w) ? foldLeet(w) : foldWord(w)))
     .replace(/\s+/g, " ");
@@ -261,12 +263,41 @@ function readable(bytes: Buffer): string | null {
   return letters / text.length >= 0.7 && /\s/.test(text) ? text : null;
 }
 
+/**
+ * True when `text` has a run of 16+ base64 characters (one linear pass; the regexes below backtrack at every start
+ * position, which cost ~6 us per 300 characters of ordinary prose).
+ */
+function hasBase64Run(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const b64 =
+      (c >= 65 && c <= 90) ||
+      (c >= 97 && c <= 122) ||
+      (c >= 48 && c <= 57) ||
+      c === 43 ||
+      c === 47 ||
+      c === 95 ||
+      c === 45;
+    run = b64 ? run + 1 : 0;
+    if (run >= 16) return true;
+  }
+  return false;
+}
+
 const BASE64_RE = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+/** Hex bytes written apart ("68 6f 77 20", "68:6f:77:20") or escaped ("\x68"): the hex form without a long run. */
+const SPACED_HEX_RE = /\\x[0-9a-fA-F]{2}|(?:[0-9a-fA-F]{2}[ :]){3}[0-9a-fA-F]{2}/;
 const HEX_RE = /(?<![0-9A-Za-z])(?:\\x)?(?:[0-9a-fA-F]{2}(?:[ :]|\\x)?){8,}/g;
 const URL_RE = /(?:%[0-9a-fA-F]{2}|[A-Za-z0-9._~+-])*%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2}|[A-Za-z0-9._~+-])*/g;
 
 /** Segments (split at sentence ends, colons and line breaks) whose rot13 reads as English and whose text does not. */
+/** rot13 of common English words ("the", "and", "how", "what", "you", "to", "of", "is", "with", "for", "this", "that"). */
+const ROT13_COMMON_RE = /\b(?:gur|naq|ubj|jung|lbh|gb|bs|vf|jvgu|sbe|guvf|gung)\b/i;
+
 function expandRot13(text: string): string {
+  // A rot13 span of a few words almost always contains one of these; without one, skip the per-segment check.
+  if (!ROT13_COMMON_RE.test(text)) return text;
   return text.replace(/[^.!?:\n]+/g, (seg) => {
     const words = seg.toLowerCase().match(/[a-z]+/g) ?? [];
     if (words.length < 3 || englishShare(words) >= 0.15) return seg;
@@ -284,12 +315,15 @@ function expandRot13(text: string): string {
  */
 export function expandEncoded(text: string): string {
   let out = text;
-  if (out.length >= 16) {
+  const longRun = hasBase64Run(out);
+  if (longRun) {
     out = out.replace(BASE64_RE, (span) => {
       if (!/[0-9+/=_-]|[a-z].*[A-Z]|[A-Z].*[a-z]/.test(span)) return span;
       const std = span.replace(/-/g, "+").replace(/_/g, "/");
       return readable(Buffer.from(std, "base64")) ?? span;
     });
+  }
+  if (longRun || SPACED_HEX_RE.test(out)) {
     out = out.replace(HEX_RE, (span) => {
       const hex = span.replace(/\\x|[ :]/g, "");
       if (hex.length % 2 !== 0) return span;

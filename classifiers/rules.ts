@@ -49,7 +49,11 @@ const HARM_SET: ReadonlySet<string> = new Set(HARM_CATEGORIES);
  * and collapses punctuation and whitespace to single spaces, so phrases match through obfuscation.
  */
 export function normalizeForRules(text: string): string {
-  return foldText(text).replace(/[^\p{L}\p{N}]+/gu, " ");
+  return punctuationToSpaces(foldText(text));
+}
+
+function punctuationToSpaces(folded: string): string {
+  return folded.replace(/[^\p{L}\p{N}]+/gu, " ");
 }
 
 function escapeRegex(s: string): string {
@@ -104,8 +108,9 @@ export function createRulesClassifier(opts: RulesClassifierOptions): Classifier 
     kind: "rules",
     classify(input: ClassifierInput) {
       const out: Scores = {};
-      scoreRules(rawRules, foldText(input.text), out);
-      if (phraseRules.length > 0) scoreRules(phraseRules, ` ${normalizeForRules(input.text)} `, out);
+      const folded = foldText(input.text);
+      scoreRules(rawRules, folded, out);
+      if (phraseRules.length > 0) scoreRules(phraseRules, ` ${punctuationToSpaces(folded)} `, out);
       return Promise.resolve(ok(out));
     },
     createStreamScorer(): StreamScorer {

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:micro [-- --models models --iterations 3000 --cold-iterations 200]`
  * p50/p99 latency per shipped model for 200-character and 2 KB inputs (the whole `classify` call:
- * featurize + onnxruntime run), the 200-character case again with the CPU caches flushed before each call (what
+ * featurize + onnxruntime run), each case again with the CPU caches flushed before each call (what
  * a request meets on a lightly loaded gateway: the embedding tables are 8-16 MB), and one incremental stream
  * update of the completion model.
  * Results decide inline vs worker pool (CONVENTIONS 9); see the comment in classifiers/onnx-classifier.ts.
@@ -93,12 +93,13 @@ for (const stage of ["prompt", "completion", "conversation"] as const) {
   for (const chars of [200, 2048]) {
     const inputs = Array.from({ length: 16 }, (_, s) => inputFor(stage, chars, s));
     const r = await measure((i) => clf.classify(inputs[i % inputs.length] as ClassifierInput, signal));
-    rows.push([stage, `classify ${chars === 200 ? "200 chars" : "2 KB"}`, fmt(r.p50), fmt(r.p99)]);
-    if (chars === 200 && coldIterations > 0) {
+    const size = chars === 200 ? "200 chars" : "2 KB";
+    rows.push([stage, `classify ${size}`, fmt(r.p50), fmt(r.p99)]);
+    if (coldIterations > 0) {
       const cold = await measureCold((i) =>
         clf.classify(inputs[i % inputs.length] as ClassifierInput, signal),
       );
-      rows.push([stage, "classify 200 chars, caches flushed first", fmt(cold.p50), fmt(cold.p99)]);
+      rows.push([stage, `classify ${size}, caches flushed first`, fmt(cold.p50), fmt(cold.p99)]);
     }
   }
   if (stage === "completion") {

@@ -72,7 +72,7 @@ export const STAGE_CONFIGS: Record<Stage, StageConfig> = {
     labelSmoothing: 0.05,
   },
   completion: {
-    featurizer: featurizer(1 << 17, 4096),
+    featurizer: featurizer(1 << 16, 4096),
     dim: 32,
     hidden: 64,
     epochs: 6,
