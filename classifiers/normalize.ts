@@ -128,7 +128,7 @@ const CONFUSABLES: Readonly<Record<string, string>> = {
 const LEET: Readonly<Record<string, string>> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t" };
 
 /** `s` without its invisible characters (`isInvisible`); `s` itself when it has none. */
-export function stripInvisible(s: string): string {
+function stripInvisible(s: string): string {
   let out: string | undefined;
   for (let i = 0; i < s.length; i++) {
     if (!isInvisible(s, i)) {

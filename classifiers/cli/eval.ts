@@ -8,7 +8,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { readStageData, resolveDataDir, resolveSyntheticDir } from "../data.ts";
+import { isSynthetic, readStageData, resolveDataDir, resolveSyntheticDir } from "../data.ts";
 import type { CompletionRow } from "../data.ts";
 import { evaluateSubset } from "../eval/evaluate.ts";
 import type { ScoredRow } from "../eval/evaluate.ts";
@@ -57,7 +57,7 @@ async function evalStage(stage: Stage): Promise<StageReport> {
   }
   const th = clf.manifest.thresholds;
   const headline = headlineFigures(stage, everything, th);
-  const scored = everything.filter((s) => s.row.split === "val" && !s.row.source.startsWith("synthetic-"));
+  const scored = everything.filter((s) => s.row.split === "val" && !isSynthetic(s.row));
   const rows = scored.map((s) => s.row);
   const report: StageReport = {
     stage,

@@ -102,7 +102,7 @@ function bySourceFigures(
 }
 
 /** The realistic benign rows a figure is reported on (never the calibration half). */
-export function realisticReport(rows: readonly ScoredRow[]): ScoredRow[] {
+function realisticReport(rows: readonly ScoredRow[]): ScoredRow[] {
   return rows.filter((r) => isRealisticBenign(r.row) && realisticHalf(r.row) === "report");
 }
 

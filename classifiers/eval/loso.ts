@@ -10,9 +10,10 @@ import type { DataRow } from "../data.ts";
 import { toScores } from "../onnx-classifier.ts";
 import type { StageConfig } from "../train/pipeline.ts";
 import { scoreReference, toItems, trainStage } from "../train/pipeline.ts";
-import { actionRates, groupFigures, realisticReport } from "./headline.ts";
+import { actionRates, groupFigures } from "./headline.ts";
 import type { ActionRates, GroupFigures } from "./headline.ts";
 import type { ScoredRow } from "./evaluate.ts";
+import { isRealisticBenign, realisticHalf } from "./realistic.ts";
 import type { Stage } from "../types.ts";
 
 /** A held-out group: a name and which rows belong to it. */
@@ -133,6 +134,8 @@ const family = (clause: string | undefined): string => (clause ?? "-").replace(/
 export async function runHoldouts(o: HoldoutOptions): Promise<HoldoutFigures[]> {
   const { stage } = o;
   const all = await readStageData(o.dataDir, stage, o.syntheticDir);
+  // Only the report half of the realistic benign set is scored against each held-out model.
+  const realisticRows = all.filter((r) => isRealisticBenign(r.row) && realisticHalf(r.row) === "report");
   const out: HoldoutFigures[] = [];
   for (const g of o.groups ?? (stage === "prompt" ? PROMPT_HOLDOUT_GROUPS : [SYNTHETIC_BATCH_B])) {
     o.onGroup?.(g.name);
@@ -147,13 +150,12 @@ export async function runHoldouts(o: HoldoutOptions): Promise<HoldoutFigures[]> 
     });
     const th = res.manifest.thresholds;
     const members = all.filter((r) => g.member(r.row));
-    const benignAll = all.filter((r) => !r.row.harmful);
     const score = (rows: typeof all): ScoredRow[] => {
       const items = toItems(stage, rows);
       const probs = scoreReference(res.weights, o.config.featurizer, items);
       return items.map((it, i) => ({ row: it.row, scores: toScores(res.weights.labels, probs[i] ?? []) }));
     };
-    const realistic = realisticReport(score(benignAll));
+    const realistic = score(realisticRows);
     const scored = score(members);
     const harm = scored.filter((r) => r.row.harmful && rowAttack(r.row) === null);
     const atk = scored.filter((r) => rowAttack(r.row) !== null);

@@ -85,7 +85,7 @@ export interface StageConfig {
    * the training pools (saturated scores tie at the top and leave calibration nothing to choose). @defaultValue 0
    */
   readonly labelSmoothing?: number;
-  /** Completion stage: share of harmful completions repeated beside a benign prompt (`augmentContextSwap`). @defaultValue 0 */
+  /** Completion stage: share of completions repeated beside a prompt of the other label (`augmentContextSwap`). @defaultValue 0 */
   readonly contextSwapShare?: number;
   /** Completion stage: share of completions repeated as a prefix (`augmentPrefixes`). @defaultValue 0 */
   readonly prefixShare?: number;
