@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "var/", "coverage/", "bench/results/", "models/**/*.json"] },
+  { ignores: ["node_modules/", "var/", "coverage/", "dist/", "bench/results/", "models/**/*.json"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,10 +1,12 @@
 /**
- * Appends to the hash-chained audit log (shared by the gateway APIs and the enforcement worker) in Redis (list + head hash). The hash is computed here (Lua has no
- * SHA-256); a compare-and-set script appends only if the head is still the one the hash was built on, and the
- * append retries on a race with another replica.
+ * Appends to the hash- and MAC-chained audit log (shared by the gateway APIs and the enforcement worker) in Redis
+ * (list + head hash). Hash and MAC are computed here (Lua has no SHA-256, and the key must not reach Redis); a
+ * compare-and-set script appends only if the head is still the one they were built on, and the append retries on a
+ * race with another replica. After each append the new head is checkpointed outside Redis.
  */
 import type { Redis } from "ioredis";
-import { AUDIT_GENESIS, auditHash, type AuditEntry } from "./admin.ts";
+import { AUDIT_GENESIS, auditEntrySchema, auditHash, auditMac, type AuditEntry } from "./audit-chain.ts";
+import type { CheckpointWriter } from "./audit-checkpoint.ts";
 import type { RedisKeys } from "./redis-keys.ts";
 
 // KEYS: list, head. ARGV: expected head, entry JSON, new hash, expected length.
@@ -31,12 +33,48 @@ export interface AuditLog {
   list(limit?: number): Promise<AuditEntry[]>;
 }
 
-/** Creates the appender over a command connection. */
-export function createAuditLog({ redis, keys }: { redis: Redis; keys: RedisKeys }): AuditLog {
+export interface AuditLogOptions {
+  /** A command connection. */
+  redis: Redis;
+  keys: RedisKeys;
+  /** The audit key (see `audit-key.ts`); never written anywhere. */
+  key: Buffer;
+  /** Where this process records each new head, outside Redis. */
+  checkpoint: CheckpointWriter;
+  /**
+   * Called when a checkpoint cannot be written. The entry is already in Redis (the action happened), so the append
+   * still succeeds; the caller logs it. Verify then sees a head older than the log, which it accepts.
+   */
+  onCheckpointError: (e: unknown) => void;
+}
+
+/** The MAC of the newest entry (the chain's MAC head); genesis for an empty list or an unreadable entry. */
+function macOf(last: string | null): string {
+  if (last === null) return AUDIT_GENESIS;
+  try {
+    return auditEntrySchema.parse(JSON.parse(last)).mac;
+  } catch {
+    // Verify reports the broken entry; chaining on genesis keeps appends going meanwhile.
+    return AUDIT_GENESIS;
+  }
+}
+
+/** Creates the appender. */
+export function createAuditLog({
+  redis,
+  keys,
+  key,
+  checkpoint,
+  onCheckpointError,
+}: AuditLogOptions): AuditLog {
   return {
     async append(input) {
       for (let attempt = 0; attempt < 20; attempt++) {
-        const [head, len] = await Promise.all([redis.get(keys.auditHead), redis.llen(keys.audit)]);
+        const [head, len, last] = await Promise.all([
+          redis.get(keys.auditHead),
+          redis.llen(keys.audit),
+          redis.lindex(keys.audit, -1),
+        ]);
         const prev = head ?? AUDIT_GENESIS;
         const body = {
           seq: len,
@@ -48,7 +86,8 @@ export function createAuditLog({ redis, keys }: { redis: Redis; keys: RedisKeys 
           details: input.details ?? {},
           prev,
         };
-        const entry: AuditEntry = { ...body, hash: auditHash(body) };
+        const hashed = { ...body, hash: auditHash(body) };
+        const entry: AuditEntry = { ...hashed, mac: auditMac(key, macOf(last), hashed) };
         const done = await redis.eval(
           APPEND,
           2,
@@ -59,7 +98,10 @@ export function createAuditLog({ redis, keys }: { redis: Redis; keys: RedisKeys 
           entry.hash,
           len,
         );
-        if (done === 1) return entry;
+        if (done === 1) {
+          await checkpoint.record(len + 1, entry.mac).catch(onCheckpointError);
+          return entry;
+        }
       }
       throw new Error("audit append lost the race 20 times");
     },

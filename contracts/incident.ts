@@ -6,6 +6,9 @@ import { z } from "zod";
 import { SCORE_KEYS, STAGES } from "../classifiers/types.ts";
 
 export const INCIDENT_QUEUE = "portcullis-incidents";
+
+/** Shape of a hashed end-user id: 32 lowercase hex characters (a SHA-256 prefix). */
+export const END_USER_HASH = /^[0-9a-f]{32}$/;
 export const INCIDENT_JOB = "incident";
 
 export const actionSchema = z.enum(["allow", "shadow", "flag", "block"]);
@@ -62,7 +65,20 @@ export const incidentEventSchema = z.object({
       streamed: z.boolean(),
     })
     .optional(),
-  client: z.object({ userId: z.string().optional(), ip: z.string().optional() }),
+  client: z.object({
+    userId: z.string().optional(),
+    ip: z.string().optional(),
+    /**
+     * The end user the request named (`endUserHash` of the key id and the client's end-user id), when it named one.
+     * Enforcement strikes this (key, end user) instead of the whole key. A hash, so redaction leaves it alone.
+     */
+    endUser: z.string().regex(END_USER_HASH).optional(),
+  }),
+  /**
+   * Set by the gateway once personal data in the text was redacted (`contracts/redact.ts`), before the event is
+   * written anywhere; intake redacts events without it.
+   */
+  redacted: z.literal(true).optional(),
 });
 export type IncidentEvent = z.infer<typeof incidentEventSchema>;
 
@@ -89,6 +105,8 @@ export const strikeJobSchema = z.object({
   tenant: z.string(),
   incidentId: z.string().min(1),
   kind: z.enum(["block", "violation"]),
+  /** The incident's hashed end user: the strike counts against (key, end user) instead of the key. */
+  endUser: z.string().regex(END_USER_HASH).optional(),
 });
 export type StrikeJob = z.infer<typeof strikeJobSchema>;
 
@@ -103,12 +121,16 @@ export const decisionJobSchema = z.object({
   decision: z.enum(DECISIONS),
   category: z.string().optional(),
   reviewer: z.string(),
+  /** The incident's hashed end user; when absent, enforcement reads it from the stored incident. */
+  endUser: z.string().regex(END_USER_HASH).optional(),
 });
 export type DecisionJob = z.infer<typeof decisionJobSchema>;
 
 export const webhookJobSchema = z.object({
-  event: z.literal("key.suspended"),
+  /** `key.suspended`, or `end_user.suspended` when one end user of the key was suspended (`endUser` set). */
+  event: z.enum(["key.suspended", "end_user.suspended"]),
   keyId: z.string(),
+  endUser: z.string().regex(END_USER_HASH).optional(),
   tenant: z.string(),
   strikes: z.number(),
   incidentId: z.string(),

@@ -26,6 +26,8 @@ export function redisKeys(prefix: string) {
     reviewQueue: (queue: string) => k("review", "queue", queue),
     /** Sorted set: claimed incident id by lease expiry (ms). */
     leases: k("review", "leases"),
+    /** String: a review console session (JSON), by SHA-256 of its cookie value, with the session TTL. */
+    reviewSession: (idHash: string) => k("review", "session", idHash),
     /** Sorted set: decided incident id by decision time (ms), for the labels export. */
     decided: k("review", "decided"),
     /** Hash: key id -> JSON of keys created through the admin API (sha256 only). */
@@ -34,6 +36,10 @@ export function redisKeys(prefix: string) {
     keyStatus: k("key-status"),
     /** Sorted set per key id: strikes (`kind:incidentId`) by time (ms). */
     strikes: (keyId: string) => k("strikes", keyId),
+    /** Sorted set per (key id, hashed end user): that end user's strikes, as `strikes`. Never the raw id. */
+    endUserStrikes: (keyId: string, endUser: string) => k("end-user-strikes", keyId, endUser),
+    /** Hash: `endUserField(keyId, endUser)` -> JSON `KeyStatusOverride` of one end user of one key. */
+    endUserStatus: k("end-user-status"),
     /** Hash: signature id -> JSON `SignatureRecord`. */
     signatures: k("signatures"),
     /** Hash: policy name -> JSON of the applied override (stages/stream patch plus version). */
@@ -47,3 +53,8 @@ export function redisKeys(prefix: string) {
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;
+
+/** The `endUserStatus` hash field of one end user of one key (the hash is fixed-length hex, so this is unique). */
+export function endUserField(keyId: string, endUser: string): string {
+  return `${keyId}:${endUser}`;
+}

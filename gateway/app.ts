@@ -8,29 +8,41 @@ import { anthropicDialect } from "./dialects/anthropic.ts";
 import { openaiDialect } from "./dialects/openai.ts";
 import type { DialectAdapter } from "./dialects/types.ts";
 import type { AppEnv, Deps } from "./env.ts";
-import { GatewayError } from "./errors.ts";
+import { DEFAULT_RETRY_AFTER_SECONDS, GatewayError } from "./errors.ts";
+import { headerOf } from "./http/node-io.ts";
 import { bodyLimit } from "./middleware/body-limit.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { registerClassifyRoutes } from "./routes/classify.ts";
 import { registerCompletionRoutes } from "./routes/completions.ts";
+import { registerCountTokensRoute } from "./routes/count-tokens.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
 import { registerModelRoutes } from "./routes/models.ts";
+import { recordOutcome } from "./routes/outcome.ts";
 
 function isDialectErrorBody(body: unknown): boolean {
   return typeof body === "object" && body !== null && "error" in body;
 }
 
-function statusClass(status: number): string {
-  return `${Math.floor(status / 100)}xx`;
+/**
+ * The dialect of an error raised before a route set one (the body limit runs before every route, and unknown paths
+ * have no route): Anthropic under `/v1/messages` and for clients that send `anthropic-version`, else OpenAI.
+ */
+function requestDialect(c: Context<AppEnv>): DialectAdapter {
+  const path = c.req.path;
+  const anthropic =
+    path === "/v1/messages" ||
+    path.startsWith("/v1/messages/") ||
+    headerOf(c, "anthropic-version") !== undefined;
+  return anthropic ? anthropicDialect : openaiDialect;
 }
 
-/** The dialect of an error raised before a route set one (the body limit runs before every route). */
-function pathDialect(path: string): DialectAdapter {
-  return path === "/v1/messages" ? anthropicDialect : openaiDialect;
+/** The error's `Retry-After`: its own (a throttle's lapse, an upstream's value), and on every 429 at least a default. */
+function retryAfterOf(ge: GatewayError): string | undefined {
+  return ge.retryAfter ?? (ge.status === 429 ? String(DEFAULT_RETRY_AFTER_SECONDS) : undefined);
 }
 
 function renderError(c: Context<AppEnv>, e: unknown): Response {
-  const dialect = c.var.dialect ?? pathDialect(c.req.path);
+  const dialect = c.var.dialect ?? requestDialect(c);
   const ge =
     e instanceof GatewayError
       ? e
@@ -40,15 +52,13 @@ function renderError(c: Context<AppEnv>, e: unknown): Response {
   if (ge.code === "internal") c.var.log?.error({ err: e }, "unhandled error");
   else if (ge.code === "client_closed") c.var.log?.debug("client closed the request");
   else c.var.log?.info({ code: ge.code, status: ge.status }, "request refused");
-  c.var.deps?.metrics.requests.inc({
-    route: c.var.dialect?.name ?? "other",
-    dialect: dialect.name,
-    decision: "error",
-    status: statusClass(ge.status),
-  });
+  const decision = ge.code === "client_closed" ? "client_closed" : "error";
+  recordOutcome(c, { decision, status: ge.status, dialect: dialect.name });
   const body = isDialectErrorBody(ge.upstreamBody)
     ? ge.upstreamBody
     : dialect.errorBody(ge.code, ge.status, ge.message);
+  const retryAfter = retryAfterOf(ge);
+  if (retryAfter !== undefined) c.header("retry-after", retryAfter);
   return c.json(body as object, ge.status as 400);
 }
 
@@ -56,10 +66,12 @@ function renderError(c: Context<AppEnv>, e: unknown): Response {
 export function createApp(deps: Deps, extra: ((app: Hono<AppEnv>) => void)[] = []): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestContext(deps));
-  app.use(bodyLimit({ maxBytes: deps.config.server.bodyLimitBytes }));
+  const { bodyLimitBytes, modelBodyLimitBytes } = deps.config.server;
+  app.use(bodyLimit({ maxBytes: bodyLimitBytes, modelMaxBytes: modelBodyLimitBytes }));
   registerHealthRoutes(app);
   registerModelRoutes(app);
   registerCompletionRoutes(app);
+  registerCountTokensRoute(app);
   registerClassifyRoutes(app);
   for (const register of extra) register(app);
   app.notFound((c) =>

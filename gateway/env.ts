@@ -7,6 +7,7 @@ import type { DialectAdapter } from "./dialects/types.ts";
 import type { DeepScanSubmitter } from "./incidents/deep-scan-submitter.ts";
 import type { KeyRecord, KeyStore } from "./keys/key-store.ts";
 import type { Metrics } from "./observability/metrics.ts";
+import type { ModelList } from "./routing/model-list.ts";
 import type { Router } from "./routing/router.ts";
 import type { ResolvedPolicy } from "./screening/policy.ts";
 import type { Screener } from "./screening/screener.ts";
@@ -19,6 +20,8 @@ export interface Deps {
   readonly metrics: Metrics;
   readonly keys: KeyStore;
   readonly router: Router;
+  /** Model ids per dialect for `GET /v1/models`. */
+  readonly modelList: ModelList;
   readonly upstreams: ReadonlyMap<string, Upstream>;
   readonly policies: ReadonlyMap<string, ResolvedPolicy>;
   readonly classifiers: ReadonlyMap<string, Classifier>;
@@ -34,6 +37,8 @@ export interface AppEnv {
   Variables: {
     deps: Deps;
     requestId: string;
+    /** `performance.now()` when the request reached the first middleware (the request's duration starts here). */
+    startedAt: number;
     log: Logger;
     /** The client's dialect, set by the route before anything can fail, so errors render in it. */
     dialect: DialectAdapter;

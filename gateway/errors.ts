@@ -11,6 +11,7 @@ export type ErrorCode =
   | "missing_key"
   | "invalid_key"
   | "key_suspended"
+  | "end_user_suspended"
   | "forbidden"
   | "rate_limited"
   | "upstream_timeout"
@@ -30,6 +31,7 @@ export function statusOf(code: ErrorCode): number {
     case "invalid_key":
       return 401;
     case "key_suspended":
+    case "end_user_suspended":
     case "forbidden":
       return 403;
     case "unknown_model":
@@ -55,13 +57,27 @@ export interface GatewayErrorOptions {
   status?: number;
   /** The upstream's own error body in the client's dialect, passed back unchanged. */
   upstreamBody?: unknown;
+  /**
+   * The `Retry-After` header value (delta-seconds or an HTTP date). Every 429 carries one: without it, `onError`
+   * sends `DEFAULT_RETRY_AFTER_SECONDS`.
+   */
+  retryAfter?: string | undefined;
   cause?: unknown;
+}
+
+/** `Retry-After` of a 429 that names no better time. @defaultValue 1 */
+export const DEFAULT_RETRY_AFTER_SECONDS = 1;
+
+/** Whole seconds until `until` (epoch ms), rounded up and at least 1: a `Retry-After` value. */
+export function retryAfterSeconds(until: number, now = Date.now()): string {
+  return String(Math.max(1, Math.ceil((until - now) / 1000)));
 }
 
 export class GatewayError extends Error {
   override readonly name = "GatewayError";
   readonly status: number;
   readonly upstreamBody: unknown;
+  readonly retryAfter: string | undefined;
 
   constructor(
     readonly code: ErrorCode,
@@ -71,5 +87,6 @@ export class GatewayError extends Error {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.status = opts.status ?? statusOf(code);
     this.upstreamBody = opts.upstreamBody;
+    this.retryAfter = opts.retryAfter;
   }
 }

@@ -8,10 +8,11 @@
 import { serve, type ServerType } from "@hono/node-server";
 import type { Hono } from "hono";
 import { Redis } from "ioredis";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { pino, type Logger } from "pino";
 import { startMockUpstream, type MockUpstream } from "../bench/mock-upstream/server.ts";
+import { createEventRedactor } from "../contracts/redact.ts";
 import { createApp } from "./app.ts";
 import {
   clusterMetricsOptions,
@@ -20,10 +21,18 @@ import {
   isClusterWorker,
   runClusterPrimary,
 } from "./cluster.ts";
+import { loadDotEnv, parseGatewayArgs } from "./config/cli.ts";
 import { demoBindRefusal, embeddedConfig } from "./config/embedded.ts";
+import { openConfiguredAudit } from "./config/audit.ts";
 import { ConfigError, loadConfig, readConfigFile, unknownClassifiers } from "./config/load.ts";
 import type { Config } from "./config/schema.ts";
-import { redisServerAvailable, startRedisChild, type RedisChild } from "./embedded/redis-child.ts";
+import { DataDirLockedError, lockDataDir, processAlive, reapOrphan } from "./embedded/data-dir-lock.ts";
+import {
+  redisPidFile,
+  redisServerAvailable,
+  startRedisChild,
+  type RedisChild,
+} from "./embedded/redis-child.ts";
 import {
   createIncidentResponse,
   type IncidentRedis,
@@ -33,8 +42,10 @@ import type { AppEnv, Deps } from "./env.ts";
 import { startWorkerChild, type WorkerChild } from "./incidents/worker-child.ts";
 import { createDeepScanSubmitter } from "./incidents/deep-scan-submitter.ts";
 import { createSpool, createSpoolProducer } from "./incidents/spool.ts";
+import { PROJECT_ROOT } from "./fs/project-root.ts";
 import { createStaticKeyStore } from "./keys/key-store.ts";
 import { createMetrics } from "./observability/metrics.ts";
+import { createModelList } from "./routing/model-list.ts";
 import { createRouter } from "./routing/router.ts";
 import { resolvePolicies } from "./screening/policy.ts";
 import { buildRegistry } from "./screening/registry.ts";
@@ -85,9 +96,16 @@ async function startRedis(rt: Runtime, logger: Logger): Promise<void> {
     );
     return;
   }
-  rt.redis = await startRedisChild({ dataDir: join(rt.config.dataDir, "redis") });
+  const redisDir = join(rt.config.dataDir, "redis");
+  // A redis-server left running by a previous gateway on this data directory (killed before it could stop it):
+  // this process holds the directory's lock now, so the orphan is ours to stop before starting our own.
+  if (await reapOrphan(redisPidFile(redisDir), "redis-server")) {
+    logger.warn("stopped a redis-server left running by a previous gateway on this data directory");
+  }
+  rt.redis = await startRedisChild({ dataDir: redisDir });
   rt.redisUrl = rt.redis.url;
-  logger.info({ redis: rt.redisUrl }, "started embedded redis-server");
+  // The URL carries the password: log where it listens, never the URL.
+  logger.info({ redis: `127.0.0.1:${rt.redis.port}` }, "started embedded redis-server");
 }
 
 /** The gateway's Redis connections: commands, a fail-fast producer (CONVENTIONS 11), and a subscriber. */
@@ -113,10 +131,20 @@ async function buildDeps(rt: Runtime, logger: Logger, env: NodeJS.ProcessEnv): P
   const metrics = createMetrics(clusterMetricsOptions());
   const spool = createSpool(join(config.dataDir, "spool", "incidents.jsonl"));
   const redis = rt.redisUrl !== undefined ? openRedis(rt.redisUrl, logger) : undefined;
-  const ir = redis ? createIncidentResponse({ config, logger, metrics, redis, spool }) : undefined;
+  const ir = redis
+    ? createIncidentResponse({
+        config,
+        logger,
+        metrics,
+        redis,
+        spool,
+        audit: openConfiguredAudit(config, env, logger),
+      })
+    : undefined;
+  const redactEvent = createEventRedactor(config.incidents.redact);
   const registry = await buildRegistry({
     configured: config.classifiers,
-    modelsDir: env.PORTCULLIS_MODELS_DIR ?? "models",
+    modelsDir: env.PORTCULLIS_MODELS_DIR ?? join(PROJECT_ROOT, "models"),
     env,
     extra: ir ? [ir.signatures] : [],
   });
@@ -126,14 +154,21 @@ async function buildDeps(rt: Runtime, logger: Logger, env: NodeJS.ProcessEnv): P
   const policies = resolvePolicies(config.policies, registry.infos);
   ir?.attachPolicies(policies, registry.infos);
   let ready = false;
+  const router = createRouter(config);
+  const upstreams = createUpstreams(config, env);
   return {
     ...(ir && redis ? { ir, redis } : {}),
     config,
     logger,
     metrics,
     keys: ir?.keys ?? createStaticKeyStore(config.keys),
-    router: createRouter(config),
-    upstreams: createUpstreams(config, env),
+    router,
+    modelList: createModelList({
+      router,
+      fetchIds: (name) => upstreams.get(name)?.listModels(AbortSignal.timeout(5_000)) ?? Promise.resolve([]),
+      onFailure: (upstream, e) => logger.warn({ upstream, err: e }, "upstream model list unavailable"),
+    }),
+    upstreams,
     policies,
     classifiers: registry.classifiers,
     screener: createScreener({ classifiers: registry.classifiers, metrics }),
@@ -145,6 +180,7 @@ async function buildDeps(rt: Runtime, logger: Logger, env: NodeJS.ProcessEnv): P
             sampleRate: config.deepScan.sampleRate,
             uncertain: config.deepScan.uncertain,
             enqueueTimeoutMs: config.incidents.enqueueTimeoutMs,
+            redact: redactEvent,
             metrics,
             logger,
           }),
@@ -152,7 +188,7 @@ async function buildDeps(rt: Runtime, logger: Logger, env: NodeJS.ProcessEnv): P
       : {}),
     incidents:
       ir?.producer ??
-      createSpoolProducer(spool, (e) => logger.error({ err: e }, "incident spool write failed")),
+      createSpoolProducer(spool, (e) => logger.error({ err: e }, "incident spool write failed"), redactEvent),
     ready: () => ready,
     setReady: (v) => {
       ready = v;
@@ -160,16 +196,60 @@ async function buildDeps(rt: Runtime, logger: Logger, env: NodeJS.ProcessEnv): P
   };
 }
 
+/** Listens on `server.host:port`; a port in use or a host that cannot be bound is a one-line `StartError`. */
 function listen(
   deps: Deps,
   extra: ((app: Hono<AppEnv>) => void)[],
 ): Promise<{ server: ServerType; url: string }> {
   const { host, port } = deps.config.server;
-  return new Promise((res) => {
+  return new Promise((res, rej) => {
     const server = serve({ fetch: createApp(deps, extra).fetch, hostname: host, port }, (info) => {
       res({ server, url: `http://${host}:${info.port}` });
     });
+    server.once("error", (e: NodeJS.ErrnoException) => {
+      const why =
+        e.code === "EADDRINUSE"
+          ? `port ${port} on ${host} is already in use (set PORT or server.port)`
+          : `cannot listen on ${host}:${port}: ${e.code ?? e.message}`;
+      rej(new StartError(why));
+    });
   });
+}
+
+/** A start-up problem the operator can fix, reported as one line without a stack. */
+class StartError extends Error {
+  override readonly name = "StartError";
+}
+
+/**
+ * Under `npm start` the gateway is npm's grandchild (npm -> sh [-> tsx]): when npm alone is stopped (SIGTERM to its
+ * pid), nothing forwards the signal. Find npm among the ancestors (Linux `/proc`) and shut down like on SIGTERM when
+ * it goes away. Not done outside npm, where a detached start (`nohup node ... &`) legitimately outlives its shell.
+ */
+function watchNpmParent(env: NodeJS.ProcessEnv, shutdown: (why: string) => void): void {
+  if (env.npm_lifecycle_event === undefined) return;
+  const npm = npmAncestor();
+  if (npm === undefined) return;
+  const timer = setInterval(() => {
+    if (!processAlive(npm)) shutdown("npm exited");
+  }, 1_000);
+  timer.unref();
+}
+
+/** The pid of the nearest ancestor running npm, from `/proc` (undefined elsewhere or when none is found). */
+function npmAncestor(): number | undefined {
+  let pid = process.ppid;
+  for (let depth = 0; depth < 6 && pid > 1; depth++) {
+    try {
+      if (/\bnpm(-cli\.js)?\b/.test(readFileSync(`/proc/${pid}/cmdline`, "utf8"))) return pid;
+      // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ")".
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      pid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 /** Spawns the worker process over the same Redis and config, unless `--no-workers` or there is no Redis. */
@@ -212,30 +292,33 @@ function startCluster(rt: Runtime, logger: Logger, noWorkers: boolean): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { config: { type: "string" }, "no-workers": { type: "boolean" } },
-  });
+  const args = parseGatewayArgs();
+  loadDotEnv();
   const env = process.env;
   let rt: Runtime;
   try {
-    rt = await loadRuntime(values.config ?? env.PORTCULLIS_CONFIG, env);
+    rt = await loadRuntime(args.config ?? env.PORTCULLIS_CONFIG, env);
   } catch (e: unknown) {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`portcullis: ${e.message}\n`);
     process.exit(1);
   }
   const logger = pino({ level: rt.config.log.level, base: { svc: "gateway", pid: process.pid } });
+  if (!isClusterWorker()) lockDataDir(rt.config.dataDir);
   await startRedis(rt, logger);
-  if (isClusterPrimary(rt.config.server.workers))
-    return startCluster(rt, logger, values["no-workers"] === true);
+  if (isClusterPrimary(rt.config.server.workers)) return startCluster(rt, logger, args.noWorkers);
   const deps = await buildDeps(rt, logger, env).catch((e: unknown) => {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`portcullis: ${e.message}\n`);
     process.exit(1);
   });
   await deps.ir?.start();
-  const { server, url } = await listen(deps, deps.ir?.registrars() ?? []);
-  const noWorkers = values["no-workers"] === true || isClusterWorker();
+  const { server, url } = await listen(deps, deps.ir?.registrars() ?? []).catch(async (e: unknown) => {
+    await rt.demo?.close();
+    await rt.redis?.stop();
+    throw e;
+  });
+  const noWorkers = args.noWorkers || isClusterWorker();
   const workers = startWorkers(rt, { noWorkers, env, logger });
   deps.setReady(true);
   logger.info({ url, demoUpstream: rt.demo?.url, classifiers: [...deps.classifiers.keys()] }, "listening");
@@ -266,9 +349,14 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+  watchNpmParent(env, shutdown);
 }
 
 main().catch((e: unknown) => {
+  if (e instanceof StartError || e instanceof DataDirLockedError) {
+    process.stderr.write(`portcullis: ${e.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(
     `portcullis: failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
   );

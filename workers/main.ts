@@ -14,13 +14,15 @@ import { DEEP_SCAN_QUEUE, ENFORCEMENT_QUEUE, INCIDENT_QUEUE } from "../contracts
 import { redisKeys } from "../contracts/redis-keys.ts";
 import type { Rule } from "../classifiers/rules.ts";
 import { DEFAULT_RULES } from "../gateway/config/default-rules.ts";
+import { loadDotEnv } from "../gateway/config/cli.ts";
+import { openConfiguredAudit } from "../gateway/config/audit.ts";
 import { embeddedConfig } from "../gateway/config/embedded.ts";
 import { ConfigError, loadConfig, readConfigFile } from "../gateway/config/load.ts";
 import type { Config } from "../gateway/config/schema.ts";
 import { createDeepScanProcessor } from "./deep-scan/deep-scan.ts";
 import { createEnforcementProcessor, postWebhook } from "./enforcement/enforcement.ts";
 import { createIntakeProcessor, storeIncident, type IntakeOptions } from "./intake/intake.ts";
-import { createRedactor } from "./intake/redact.ts";
+import { createRedactor } from "../contracts/redact.ts";
 import { createRuleLocator } from "./intake/span.ts";
 import { createWorkerMetrics, serveMetrics, type JobQueueLabel, type WorkerMetrics } from "./metrics.ts";
 
@@ -122,7 +124,12 @@ function startAll(
         redis: connection,
         keys,
         settings: config.enforcement,
-        audit: createAuditLog({ redis: connection, keys }),
+        audit: createAuditLog({
+          redis: connection,
+          keys,
+          ...openConfiguredAudit(config, process.env, logger),
+          onCheckpointError: (e) => logger.error({ err: e }, "audit checkpoint write failed"),
+        }),
         queue: enforcement,
         decisions: metrics.decisions,
         jobOptions: RETENTION,
@@ -147,6 +154,7 @@ function startAll(
 }
 
 async function main(): Promise<void> {
+  loadDotEnv();
   const env = process.env;
   let config: Config;
   try {

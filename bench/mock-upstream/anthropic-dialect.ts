@@ -90,3 +90,9 @@ export function renderAnthropicError(message: string, type: string): string {
   const anthropicType = type === "server_error" ? "api_error" : type;
   return JSON.stringify({ type: "error", error: { type: anthropicType, message } });
 }
+
+/** The `GET /v1/models` body in Anthropic's shape (one page holding every id). */
+export function renderAnthropicModels(ids: readonly string[]): string {
+  const data = ids.map((id) => ({ type: "model", id, display_name: id, created_at: "2025-01-01T00:00:00Z" }));
+  return JSON.stringify({ data, has_more: false, first_id: ids[0] ?? null, last_id: ids.at(-1) ?? null });
+}

@@ -1,11 +1,12 @@
 /**
- * Answers chat requests of either dialect: picks the scenario, renders (with a cache of static bodies)
- * and hands the body to the delivery writer.
+ * Answers chat requests of every dialect (Chat Completions, Messages, Responses): picks the scenario, renders
+ * (with a cache of static bodies) and hands the body to the delivery writer.
  */
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import { renderAnthropicError, renderAnthropicJson, renderAnthropicStream } from "./anthropic-dialect.ts";
 import { deliverJson, deliverStream } from "./deliver.ts";
 import { renderOpenAIError, renderOpenAIJson, renderOpenAIStream } from "./openai-dialect.ts";
+import { renderResponsesJson, renderResponsesStream } from "./responses-dialect.ts";
 import type { Completion, ParsedChatRequest, Scenario } from "./scenarios.ts";
 import {
   completionFor,
@@ -19,8 +20,8 @@ import {
 import type { StreamPlan } from "./wire.ts";
 import { fillPlanPromptTokens, fillPromptTokens } from "./wire.ts";
 
-/** The two wire dialects the mock speaks. */
-export type Dialect = "openai" | "anthropic";
+/** The wire dialects the mock speaks: OpenAI Chat Completions, Anthropic Messages, OpenAI Responses. */
+export type Dialect = "openai" | "anthropic" | "responses";
 
 /** What the chat responder needs to know about one request. */
 export interface ChatRequest {
@@ -41,6 +42,7 @@ export type ChatResponder = (res: ServerResponse, req: ChatRequest) => void;
 const MALFORMED_EVENT: Record<Dialect, string> = {
   openai: "data: {not json\n\n",
   anthropic: "event: content_block_delta\ndata: {not json\n\n",
+  responses: "event: response.output_text.delta\ndata: {not json\n\n",
 };
 
 /** Maximum number of cached rendered bodies (one per dialect, scenario, flags and model). */
@@ -55,7 +57,7 @@ export function sendDialectError(
 ): void {
   const type =
     status === 404 ? "not_found_error" : status === 429 ? "rate_limit_error" : "invalid_request_error";
-  const body = dialect === "openai" ? renderOpenAIError(message, type) : renderAnthropicError(message, type);
+  const body = errorBody(dialect, message, type);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
   res.end(body);
 }
@@ -72,7 +74,17 @@ function delayFrom(headers: IncomingHttpHeaders, fallback: number): number {
   return Number.isFinite(parsed) && parsed >= 0 ? parsed : fallback;
 }
 
+/** An error body in the dialect's shape (the Responses API uses OpenAI's). */
+function errorBody(dialect: Dialect, message: string, type: string): string {
+  return dialect === "anthropic" ? renderAnthropicError(message, type) : renderOpenAIError(message, type);
+}
+
 function render(dialect: Dialect, completion: Completion, parsed: ParsedChatRequest): string | StreamPlan {
+  if (dialect === "responses") {
+    return parsed.stream
+      ? renderResponsesStream(completion, parsed.model)
+      : renderResponsesJson(completion, parsed.model);
+  }
   if (dialect === "openai") {
     return parsed.stream
       ? renderOpenAIStream(completion, { model: parsed.model, includeUsage: parsed.includeUsage })
@@ -89,7 +101,7 @@ function sendScenarioError(
   scenario: keyof typeof ERROR_SCENARIOS,
 ): void {
   const { status, type, message } = ERROR_SCENARIOS[scenario];
-  const body = dialect === "openai" ? renderOpenAIError(message, type) : renderAnthropicError(message, type);
+  const body = errorBody(dialect, message, type);
   res.writeHead(status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(body),

@@ -107,12 +107,18 @@ export function renderOpenAIError(message: string, type: string): string {
   return JSON.stringify({ error: { message, type, param: null, code: null } });
 }
 
-/** The `GET /v1/models` body: `mock-model`, `demo-harmful` and `mock-<scenario>` for every scenario. */
+/** The model ids the mock serves: `mock-model`, `demo-harmful` and `mock-<scenario>` for every scenario. */
+export const MOCK_MODEL_IDS: readonly string[] = [
+  "mock-model",
+  "demo-harmful",
+  ...SCENARIOS.map((scenario) => `mock-${scenario}`),
+];
+
+/** The `GET /v1/models` body in OpenAI's shape. */
 export function renderOpenAIModels(): string {
-  const ids = ["mock-model", "demo-harmful", ...SCENARIOS.map((scenario) => `mock-${scenario}`)];
   const created = unixSeconds();
   return JSON.stringify({
     object: "list",
-    data: ids.map((id) => ({ id, object: "model", created, owned_by: "portcullis-mock" })),
+    data: MOCK_MODEL_IDS.map((id) => ({ id, object: "model", created, owned_by: "portcullis-mock" })),
   });
 }

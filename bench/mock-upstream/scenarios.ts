@@ -121,19 +121,24 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Content part types that carry the user's text: chat / Messages `text`, Responses `input_text`. */
+const TEXT_PARTS: ReadonlySet<unknown> = new Set(["text", "input_text"]);
+
 /** Text of a message `content`: a string, or the text parts of an array of content parts/blocks. */
 function contentText(content: unknown): string {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return "";
   const texts: string[] = [];
   for (const part of content) {
-    if (isRecord(part) && part["type"] === "text" && typeof part["text"] === "string")
+    if (isRecord(part) && TEXT_PARTS.has(part["type"]) && typeof part["text"] === "string")
       texts.push(part["text"]);
   }
   return texts.join("\n");
 }
 
+/** The last user message's text: of chat `messages`, or of a Responses `input` (a string, or input items). */
 function lastUserMessageText(messages: unknown): string {
+  if (typeof messages === "string") return messages;
   if (!Array.isArray(messages)) return "";
   for (let i = messages.length - 1; i >= 0; i--) {
     const message: unknown = messages[i];
@@ -143,8 +148,8 @@ function lastUserMessageText(messages: unknown): string {
 }
 
 /**
- * Reads the fields the mock needs from an OpenAI or Anthropic chat request body (lenient: missing fields
- * get defaults, since the mock is not the place that validates requests).
+ * Reads the fields the mock needs from a Chat Completions, Messages or Responses request body (lenient: missing
+ * fields get defaults, since the mock is not the place that validates requests).
  */
 export function parseChatRequest(body: unknown): ParsedChatRequest {
   if (!isRecord(body)) return { model: "mock-model", stream: false, includeUsage: false, lastUserText: "" };
@@ -153,6 +158,6 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
     model: typeof body["model"] === "string" ? body["model"] : "mock-model",
     stream: body["stream"] === true,
     includeUsage: isRecord(streamOptions) && streamOptions["include_usage"] === true,
-    lastUserText: lastUserMessageText(body["messages"]),
+    lastUserText: lastUserMessageText(body["messages"] ?? body["input"]),
   };
 }

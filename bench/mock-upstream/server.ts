@@ -1,6 +1,6 @@
 /**
- * The mock LLM upstream: a plain `node:http` server speaking the OpenAI Chat Completions and Anthropic
- * Messages dialects, with scenarios for tests, demos and benchmarks (see `scenarios.ts`).
+ * The mock LLM upstream: a plain `node:http` server speaking the OpenAI Chat Completions, OpenAI Responses and
+ * Anthropic Messages dialects, with scenarios for tests, demos and benchmarks (see `scenarios.ts`).
  *
  * Control endpoints on the same server (not counted, not recorded): `GET /__mock/stats`,
  * `GET /__mock/requests`, `POST /__mock/reset`.
@@ -15,7 +15,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Dialect } from "./chat-handler.ts";
 import { createChatResponder, sendDialectError } from "./chat-handler.ts";
-import { renderOpenAIModels } from "./openai-dialect.ts";
+import { renderAnthropicModels } from "./anthropic-dialect.ts";
+import { MOCK_MODEL_IDS, renderOpenAIModels } from "./openai-dialect.ts";
 import { createRecorder } from "./recorder.ts";
 import type { MockStats, RecordedRequest } from "./recorder.ts";
 
@@ -50,6 +51,7 @@ export interface MockUpstream {
 
 const CHAT_ROUTES: Readonly<Record<string, Dialect>> = {
   "POST /v1/chat/completions": "openai",
+  "POST /v1/responses": "responses",
   "POST /v1/messages": "anthropic",
 };
 
@@ -84,6 +86,7 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
   const recorder = createRecorder({ enabled: opts.record ?? true });
   const respondChat = createChatResponder();
   const modelsBody = renderOpenAIModels();
+  const anthropicModelsBody = renderAnthropicModels(MOCK_MODEL_IDS);
   let closing = false;
 
   const control = (req: IncomingMessage, res: ServerResponse, route: string): void => {
@@ -124,7 +127,13 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
           onServerDrop: tracked.markServerDrop,
         });
       }
-      if (route === "GET /v1/models") return sendJson(res, 200, modelsBody);
+      if (route === "GET /v1/models") {
+        const anthropic = req.headers["anthropic-version"] !== undefined;
+        return sendJson(res, 200, anthropic ? anthropicModelsBody : modelsBody);
+      }
+      // A rough count (4 characters per token) is enough for a mock.
+      if (route === "POST /v1/messages/count_tokens" && parsed.ok && body !== null)
+        return sendJson(res, 200, JSON.stringify({ input_tokens: Math.ceil(raw.length / 4) }));
       sendDialectError(
         res,
         url.startsWith("/v1/messages") ? "anthropic" : "openai",

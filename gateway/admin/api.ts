@@ -1,18 +1,20 @@
 /**
  * The admin JSON API, mounted at `/admin/api` (admin tokens only): keys (create, suspend, reinstate, revoke),
- * signatures, policy changes with multi-party approval, and the audit log. Every change is audited.
+ * single end users of a key (`end-users.ts`), signatures, policy changes with multi-party approval, and the audit
+ * log. Every change is audited.
  */
 import { Hono } from "hono";
 import { z } from "zod";
 import { ApiError, renderApiError } from "../review/api-error.ts";
 import { readBody, requireToken, type ApiEnv } from "../review/http.ts";
 import type { ReviewActions } from "../review/actions.ts";
-import { signatureBodySchema } from "../review/api.ts";
+import { signatureBodySchema, signatureRemoveBodySchema } from "../review/api.ts";
 import type { TokenAuth } from "../review/tokens.ts";
 import type { KeyAdmin } from "../keys/key-admin.ts";
 import type { RedisKeyStore } from "../keys/redis-key-store.ts";
 import type { SignatureStore } from "../signatures/signature-store.ts";
 import type { AuditLog } from "../../contracts/audit-log.ts";
+import { registerEndUserRoutes } from "./end-users.ts";
 import { policyChangeBodySchema, type PolicyChanges } from "./policy-changes.ts";
 
 export interface AdminApiOptions {
@@ -95,10 +97,16 @@ export function createAdminApi(o: AdminApiOptions): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.use(requireToken({ tokens: o.tokens, role: "admin" }));
   registerKeyRoutes(app, o);
+  registerEndUserRoutes(app, o);
   app.get("/signatures", async (c) => c.json(await o.signatures.list()));
   app.post("/signatures", async (c) => {
     const body = await readBody(c, signatureBodySchema, o.bodyLimitBytes);
     return c.json(await o.actions.addSignature(c.var.principal, body), 201);
+  });
+  app.post("/signatures/:id/remove", async (c) => {
+    const body = await readBody(c, signatureRemoveBodySchema, o.bodyLimitBytes);
+    await o.actions.removeSignature(c.var.principal, c.req.param("id"), body.reason);
+    return c.json({ id: c.req.param("id"), status: "removed" });
   });
   app.get("/policy-changes", async (c) => c.json(await o.policyChanges.list()));
   app.post("/policy-changes", async (c) => {

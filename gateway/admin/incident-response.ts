@@ -10,6 +10,7 @@ import type { Logger } from "pino";
 import { createSignatureClassifier } from "../../classifiers/signatures/classifier.ts";
 import type { Classifier } from "../../classifiers/types.ts";
 import { ENFORCEMENT_QUEUE } from "../../contracts/incident.ts";
+import { createEventRedactor } from "../../contracts/redact.ts";
 import { redisKeys, type SyncTopic } from "../../contracts/redis-keys.ts";
 import type { Config } from "../config/schema.ts";
 import type { AppEnv } from "../env.ts";
@@ -22,12 +23,15 @@ import { createReviewActions } from "../review/actions.ts";
 import { createReviewApi } from "../review/api.ts";
 import { createConsole } from "../review/console.tsx";
 import { createReviewStore } from "../review/review-store.ts";
+import { createSessionStore } from "../review/sessions.ts";
 import { createTokenAuth } from "../review/tokens.ts";
 import type { ClassifierInfo } from "../screening/presets.ts";
 import type { ResolvedPolicy } from "../screening/policy.ts";
 import { createSignatureStore } from "../signatures/signature-store.ts";
+import { createSpecificityCheck } from "../signatures/specificity.ts";
 import { createAdminApi } from "./api.ts";
 import { createAuditLog } from "../../contracts/audit-log.ts";
+import type { AuditSecrets } from "../../contracts/audit-key.ts";
 import { createPolicyChanges } from "./policy-changes.ts";
 import { createPolicyStore, type PolicyStore } from "./policy-store.ts";
 import { createReplicaSync, publishSync } from "./replica-sync.ts";
@@ -46,6 +50,8 @@ export interface IncidentResponseOptions {
   metrics: Metrics;
   redis: IncidentRedis;
   spool: Spool;
+  /** The audit key and this process's checkpoint writer (`openAuditSecrets`, in the composition root). */
+  audit: AuditSecrets;
 }
 
 export interface IncidentResponse {
@@ -71,17 +77,31 @@ export function createIncidentResponse(o: IncidentResponseOptions): IncidentResp
     logger.warn({ what, id }, "ignoring invalid record in Redis");
   const keys = createRedisKeyStore({ configKeys: config.keys, redis: command, keys: rk, onInvalid });
   const signatures = createSignatureStore({ redis: command, keys: rk, publish: publisher("signatures") });
-  const audit = createAuditLog({ redis: command, keys: rk });
+  const audit = createAuditLog({
+    redis: command,
+    keys: rk,
+    key: o.audit.key,
+    checkpoint: o.audit.checkpoint,
+    onCheckpointError: (e) => logger.error({ err: e }, "audit checkpoint write failed"),
+  });
   const tokens = createTokenAuth(config.review.tokens);
   const store = createReviewStore({ redis: command, keys: rk, leaseSeconds: config.review.leaseSeconds });
   const enforcement = new Queue(ENFORCEMENT_QUEUE, { connection: command, prefix: config.redis.prefix });
   enforcement.on("error", (e: Error) => logger.warn({ err: e.message }, "enforcement queue error"));
   const keyAdmin = createKeyAdmin({ redis: command, keys: rk, publish: publisher("keys") });
-  const actions = createReviewActions({ store, audit, keyAdmin, signatures, enforcement });
+  const specificity = createSpecificityCheck();
+  const actions = createReviewActions({ store, audit, keyAdmin, signatures, enforcement, specificity });
+  const sessions = createSessionStore({
+    redis: command,
+    keys: rk,
+    tokens,
+    ttlSeconds: config.review.sessionTtlSeconds,
+  });
   const producer = createQueueProducer({
     connection: o.redis.producer,
     prefix: config.redis.prefix,
     spool: o.spool,
+    redact: createEventRedactor(config.incidents.redact),
     metrics: o.metrics,
     logger,
     enqueueTimeoutMs: config.incidents.enqueueTimeoutMs,
@@ -128,7 +148,16 @@ export function createIncidentResponse(o: IncidentResponseOptions): IncidentResp
         onInternalError,
         bodyLimitBytes,
       });
-      const consoleApp = createConsole({ tokens, store, actions, onInternalError, bodyLimitBytes });
+      const consoleApp = createConsole({
+        tokens,
+        sessions,
+        store,
+        actions,
+        signatures,
+        secureCookies: config.review.secureCookies,
+        onInternalError,
+        bodyLimitBytes,
+      });
       const adminApi = createAdminApi({
         tokens,
         keyStore: keys,

@@ -1,12 +1,16 @@
 /**
- * Decides whether a policy change loosens a live policy (and so needs a second admin): a stage turned off, a
- * classifier tier dropped, fail-closed turned fail-open, any threshold raised or removed, the uncertain band
- * narrowed, a fail-open stage's deadline shortened, or the stream screened less (hold-back to release-then-check,
- * a longer scoring interval). Pure, so it is tested without Redis.
+ * Decides whether a policy change loosens a live policy (and so needs a second admin): any change that can lower
+ * the action taken on some input. A stage turned off, fail-closed turned fail-open, any block/flag/shadow threshold
+ * raised or removed (an action weakened, e.g. block -> flag, removes its block threshold), a thresholded key
+ * removed (it no longer escalates), the uncertain band narrowed, a fail-open stage's deadline shortened, a cascade
+ * change after which a classifier may not run where it ran before, tiers combined by `replace` (or changed while
+ * they are), or the stream screened less (hold-back to release-then-check, more held text, a longer scoring
+ * interval). Pure, so it is tested without Redis.
  */
 import { STAGES, type ScoreKey } from "../../classifiers/types.ts";
 import type { StagePolicy } from "../config/schema.ts";
 import type { ResolvedPolicy } from "../screening/policy.ts";
+import { cascadeLooseningReasons } from "./loosening-cascade.ts";
 
 const ACTIONS = ["block", "flag", "shadow"] as const;
 
@@ -15,6 +19,10 @@ function thresholdChanges(stage: string, before: StagePolicy, after: StagePolicy
   for (const key of Object.keys(before.thresholds) as ScoreKey[]) {
     const b = before.thresholds[key] ?? {};
     const a = after.thresholds[key] ?? {};
+    // Every thresholded key's uncertain score escalates, label-only ones too: removing one ends escalations.
+    if (after.thresholds[key] === undefined && ACTIONS.every((x) => b[x] === undefined)) {
+      out.push(`${stage}.thresholds.${key} removed (its uncertain scores no longer escalate)`);
+    }
     for (const action of ACTIONS) {
       const bv = b[action];
       const av = a[action];
@@ -34,11 +42,7 @@ export function looseningReasons(before: ResolvedPolicy, after: ResolvedPolicy):
     const a = after.stages[s];
     if (b.enabled && !a.enabled) out.push(`${s} stage disabled`);
     if (b.failMode === "closed" && a.failMode === "open") out.push(`${s} fail mode closed -> open`);
-    const dropped = b.cascade.flat().filter((c) => !a.cascade.flat().includes(c));
-    if (dropped.length > 0) out.push(`${s} cascade drops ${dropped.join(", ")}`);
-    const tier = (cascade: string[][], c: string) => cascade.findIndex((t) => t.includes(c));
-    const later = b.cascade.flat().filter((c) => tier(a.cascade, c) > tier(b.cascade, c));
-    if (later.length > 0) out.push(`${s} cascade moves ${later.join(", ")} to a later tier`);
+    out.push(...cascadeLooseningReasons(s, b, a));
     if (a.uncertain.low > b.uncertain.low || a.uncertain.high < b.uncertain.high) {
       out.push(`${s} uncertain band narrowed (fewer escalations)`);
     }

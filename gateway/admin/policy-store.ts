@@ -5,6 +5,7 @@
  */
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import { ApiError } from "../review/api-error.ts";
 import type { RedisKeys } from "../../contracts/redis-keys.ts";
 import { STAGES } from "../../classifiers/types.ts";
 import { stagePolicySchema, streamPolicySchema, type Config, type PolicyConfig } from "../config/schema.ts";
@@ -98,9 +99,18 @@ export function createPolicyStore(o: PolicyStoreOptions): PolicyStore {
       const prev = await readOverride(name);
       const current = resolveOne(name, prev);
       const stages: Override["stages"] = { ...prev?.stages };
+      const known = new Set(o.infos.map((i) => i.name));
       for (const s of STAGES) {
         const p = patch.stages[s];
         if (!p) continue;
+        // A cascade naming a classifier this gateway does not have would fail every request of the stage.
+        const unknown = p.cascade?.flat().filter((c) => !known.has(c)) ?? [];
+        if (unknown.length > 0) {
+          throw new ApiError(
+            "invalid_request",
+            `stages.${s}.cascade: unknown classifier "${unknown.join('", "')}"`,
+          );
+        }
         // Per-key threshold patches keep the key's other actions at their current values.
         const thresholds = { ...prev?.stages[s]?.thresholds };
         for (const [key, t] of Object.entries(p.thresholds ?? {})) {

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { configSchema, type Config } from "./schema.ts";
+import { unknownKeyLines } from "./unknown-keys.ts";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -16,6 +17,8 @@ export const ENV_OVERRIDES: Readonly<Record<string, readonly (string | number)[]
   PORT: ["server", "port"],
   HOST: ["server", "host"],
   PORTCULLIS_BODY_LIMIT_BYTES: ["server", "bodyLimitBytes"],
+  PORTCULLIS_MODEL_BODY_LIMIT_BYTES: ["server", "modelBodyLimitBytes"],
+  PORTCULLIS_MAX_SCREENED_CHARS: ["server", "maxScreenedChars"],
   PORTCULLIS_WORKERS: ["server", "workers"],
   REDIS_URL: ["redis", "url"],
   PORTCULLIS_REDIS_PREFIX: ["redis", "prefix"],
@@ -28,6 +31,8 @@ export const ENV_OVERRIDES: Readonly<Record<string, readonly (string | number)[]
   PORTCULLIS_WORKER_METRICS_PORT: ["incidents", "workerMetricsPort"],
   PORTCULLIS_ENFORCEMENT_WEBHOOK_URL: ["enforcement", "webhookUrl"],
   PORTCULLIS_REVIEW_LEASE_SECONDS: ["review", "leaseSeconds"],
+  PORTCULLIS_AUDIT_KEY_FILE: ["audit", "keyFile"],
+  PORTCULLIS_AUDIT_CHECKPOINT: ["audit", "checkpointFile"],
 };
 
 function coerce(value: string): unknown {
@@ -51,7 +56,11 @@ function setPath(target: Record<string, unknown>, path: readonly (string | numbe
 }
 
 function formatIssues(error: z.ZodError, source: string): string {
-  const lines = error.issues.map((i) => `  ${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`);
+  const lines = error.issues.flatMap((i) =>
+    i.code === "unrecognized_keys"
+      ? unknownKeyLines(configSchema, i.path, i.keys)
+      : [`  ${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`],
+  );
   return `invalid config (${source}):\n${lines.join("\n")}`;
 }
 

@@ -3,18 +3,19 @@ import { z } from "zod";
 import type { Turn } from "../../classifiers/types.ts";
 import { GatewayError, type ErrorCode } from "../errors.ts";
 import { formatSse, type SseEvent } from "../stream/sse-parser.ts";
-import { buildConversation, joinText, type DialectAdapter, type StreamRenderer } from "./types.ts";
+import { createBlockUnits } from "./anthropic-blocks.ts";
+import { collectFields, collectText, textOf } from "./collect-text.ts";
+import {
+  buildConversation,
+  estimateTokens,
+  joinText,
+  type DialectAdapter,
+  type StreamRenderer,
+  type StreamRendererOptions,
+} from "./types.ts";
 import { zodMessage } from "./zod-message.ts";
 
-const blockSchema = z.looseObject({
-  type: z.string(),
-  text: z.string().optional(),
-  name: z.string().optional(),
-  input: z.unknown().optional(),
-  content: z.unknown().optional(),
-  thinking: z.string().optional(),
-});
-type Block = z.infer<typeof blockSchema>;
+const blockSchema = z.looseObject({ type: z.string() });
 const contentSchema = z.union([z.string(), z.array(blockSchema)]);
 
 const requestSchema = z.looseObject({
@@ -27,26 +28,18 @@ const requestSchema = z.looseObject({
   stream: z.boolean().optional(),
 });
 
-function blockText(b: Block): string {
-  switch (b.type) {
-    case "text":
-      return b.text ?? "";
-    case "thinking":
-      return b.thinking ?? "";
-    case "tool_use":
-      return `${b.name ?? ""}(${JSON.stringify(b.input ?? {})})`;
-    case "tool_result":
-      return contentText(b.content);
-    default:
-      return "";
-  }
-}
+/** Request fields read as turns; every other field's text is request-level text (tools, ...). */
+const TURN_FIELDS: ReadonlySet<string> = new Set(["messages", "system"]);
 
-function contentText(c: unknown): string {
-  if (typeof c === "string") return c;
-  if (!Array.isArray(c)) return "";
-  const parsed = z.array(blockSchema).safeParse(c);
-  return parsed.success ? joinText(parsed.data.map(blockText)) : "";
+/**
+ * The system prompt (string or blocks) first, then the text of every other request field: tool definitions
+ * (names, descriptions, input schemas), MCP server tool lists, and fields this code does not know yet.
+ */
+function systemText(body: Record<string, unknown>): string {
+  const out: string[] = [];
+  collectText(body.system, out);
+  collectFields(body, TURN_FIELDS, out);
+  return joinText(out);
 }
 
 function errorType(code: ErrorCode, status: number): string {
@@ -63,7 +56,7 @@ function sse(type: string, body: unknown): string {
   return formatSse({ event: type, data: JSON.stringify(body) });
 }
 
-function messageStart(id: string, model: string): string {
+function messageStart(id: string, model: string, inputTokens: number): string {
   return sse("message_start", {
     type: "message_start",
     message: {
@@ -74,60 +67,72 @@ function messageStart(id: string, model: string): string {
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { input_tokens: 0, output_tokens: 0 },
+      usage: { input_tokens: inputTokens, output_tokens: 0 },
     },
   });
 }
 
-function refusalTail(): string {
+/** The refusal's end; `outputTokens` estimates what the client received (Anthropic reports it cumulatively). */
+function refusalTail(outputTokens: number): string {
   return (
     sse("message_delta", {
       type: "message_delta",
       delta: { stop_reason: "refusal", stop_sequence: null },
-      usage: { output_tokens: 0 },
+      usage: { output_tokens: outputTokens },
     }) + sse("message_stop", { type: "message_stop" })
   );
 }
 
-interface StreamEventShape {
-  type?: string;
-  index?: number;
-  message?: { id?: string; model?: string };
-  delta?: { type?: string; text?: string; partial_json?: string; thinking?: string };
-}
-
-function createRenderer(opts: { model: string; fallbackId: string }): StreamRenderer {
+function createRenderer(opts: StreamRendererOptions): StreamRenderer {
   const open = new Set<number>();
   let started = false;
-  const parsed = new WeakMap<SseEvent, StreamEventShape>();
-  const shape = (ev: SseEvent): StreamEventShape => {
+  const parsed = new WeakMap<SseEvent, { value: unknown }>();
+  const valueOf = (ev: SseEvent): unknown => {
     let v = parsed.get(ev);
     if (v === undefined) {
-      const raw: unknown = JSON.parse(ev.data);
-      v = typeof raw === "object" && raw !== null ? raw : {};
+      v = { value: JSON.parse(ev.data) };
       parsed.set(ev, v);
     }
-    return v;
+    return v.value;
   };
-  const preamble = (): string => (started ? "" : messageStart(opts.fallbackId, opts.model));
+  const indexOf = (ev: SseEvent): number => {
+    const v = valueOf(ev);
+    const index = typeof v === "object" && v !== null ? (v as { index?: unknown }).index : undefined;
+    return typeof index === "number" ? index : 0;
+  };
+  const preamble = (): string =>
+    started ? "" : messageStart(opts.fallbackId, opts.model, opts.inputTokens ?? 0);
+  const units = createBlockUnits();
+  let read = 0;
+  // Text length of each event read and of what was rendered, for the refusal's output tokens.
+  const textChars: number[] = [];
+  let rendered = 0;
+  let sentChars = 0;
   return {
-    textOf(e) {
-      if (e.event !== "content_block_delta") return "";
-      const d = shape(e).delta;
-      return d?.text ?? d?.partial_json ?? d?.thinking ?? "";
+    // Every event's text, not only deltas: a `content_block_start` can carry initial text (a text block's
+    // `text`, a tool_use `input`, a thinking block's `thinking`), and a server may add fields.
+    textOf: (e) => {
+      const value = valueOf(e);
+      const at = read++;
+      units.read(e.event, value, at);
+      const text = textOf(value, "");
+      textChars[at] = text.length;
+      return text;
     },
     isTerminal: (e) => e.event === "message_stop",
+    openUnitFrom: () => units.unitFrom(),
     render(e) {
+      sentChars += textChars[rendered++] ?? 0;
       if (e.event === "message_start") started = true;
-      else if (e.event === "content_block_start") open.add(shape(e).index ?? 0);
-      else if (e.event === "content_block_stop") open.delete(shape(e).index ?? 0);
+      else if (e.event === "content_block_start") open.add(indexOf(e));
+      else if (e.event === "content_block_stop") open.delete(indexOf(e));
       return formatSse(e);
     },
     renderBlockedEnd() {
       let out = preamble();
       for (const index of open) out += sse("content_block_stop", { type: "content_block_stop", index });
       open.clear();
-      return out + refusalTail();
+      return out + refusalTail(estimateTokens(sentChars));
     },
     renderErrorEnd: (message) => sse("error", { type: "error", error: { type: "api_error", message } }),
   };
@@ -139,27 +144,22 @@ export const anthropicDialect: DialectAdapter = {
   parseRequest(body) {
     const r = requestSchema.safeParse(body);
     if (!r.success) throw new GatewayError("invalid_request", zodMessage(r.error));
-    const system = typeof r.data.system === "string" ? r.data.system : contentText(r.data.system ?? []);
     const turns: Turn[] = r.data.messages.map((m) => {
       // A user message made only of tool results is tool output, not user text.
       const toolOnly =
         Array.isArray(m.content) && m.content.length > 0 && m.content.every((b) => b.type === "tool_result");
-      return {
-        role: m.role === "assistant" ? "assistant" : toolOnly ? "tool" : "user",
-        text: contentText(m.content),
-      };
+      return { role: m.role === "assistant" ? "assistant" : toolOnly ? "tool" : "user", text: textOf(m) };
     });
     return {
       model: r.data.model,
       stream: r.data.stream === true,
-      conversation: buildConversation(system, turns),
+      conversation: buildConversation(systemText(r.data), turns),
     };
   },
-  completionText(body) {
-    if (typeof body !== "object" || body === null) return "";
-    return contentText((body as { content?: unknown }).content);
-  },
-  refusalJson: ({ model, text, id }) => ({
+  // Every string of the response outside ids and enums: text, tool_use input, thinking, citations, server tool
+  // results - whatever the body's shape.
+  completionText: (body) => textOf(body),
+  refusalJson: ({ model, text, id, inputTokens = 0 }) => ({
     id,
     type: "message",
     role: "assistant",
@@ -167,10 +167,10 @@ export const anthropicDialect: DialectAdapter = {
     content: [{ type: "text", text }],
     stop_reason: "refusal",
     stop_sequence: null,
-    usage: { input_tokens: 0, output_tokens: 0 },
+    usage: { input_tokens: inputTokens, output_tokens: estimateTokens(text.length) },
   }),
-  refusalSse: ({ model, text, id }) =>
-    messageStart(id, model) +
+  refusalSse: ({ model, text, id, inputTokens = 0 }) =>
+    messageStart(id, model, inputTokens) +
     sse("content_block_start", {
       type: "content_block_start",
       index: 0,
@@ -182,7 +182,7 @@ export const anthropicDialect: DialectAdapter = {
       delta: { type: "text_delta", text },
     }) +
     sse("content_block_stop", { type: "content_block_stop", index: 0 }) +
-    refusalTail(),
+    refusalTail(estimateTokens(text.length)),
   errorBody: (code, status, message) => ({
     type: "error",
     error: { type: errorType(code, status), message },

@@ -5,12 +5,15 @@ import { GatewayError, type ErrorCode } from "../errors.ts";
 import { formatSse } from "../stream/sse-parser.ts";
 import {
   buildConversation,
+  estimateTokens,
   joinText,
   type DialectAdapter,
   type RefusalOptions,
   type StreamRenderer,
+  type StreamRendererOptions,
 } from "./types.ts";
-import { readChunk } from "./openai-chunk.ts";
+import { collectFields, collectText, textOf } from "./collect-text.ts";
+import { chunkText, createChoiceTracker, updateChunkMeta, type ChunkMeta } from "./openai-chunk.ts";
 import { zodMessage } from "./zod-message.ts";
 
 const textPart = z.looseObject({
@@ -37,39 +40,37 @@ const requestSchema = z.looseObject({
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
 });
 
-function contentText(c: z.infer<typeof content>): string {
-  if (c === undefined || c === null) return "";
-  if (typeof c === "string") return c;
-  return joinText(c.map((p) => p.text ?? p.refusal ?? ""));
-}
+type Message = z.infer<typeof messageSchema>;
 
-function toTurn(m: z.infer<typeof messageSchema>): Turn {
-  const calls = (m.tool_calls ?? []).map((t) => `${t.function?.name ?? ""}(${t.function?.arguments ?? ""})`);
-  const text = joinText([contentText(m.content), ...calls]);
+function roleOf(m: Message): Turn["role"] {
   switch (m.role) {
     case "system":
     case "developer":
-      return { role: "system", text };
+      return "system";
     case "user":
-      return { role: "user", text };
+      return "user";
     case "assistant":
-      return { role: "assistant", text };
+      return "assistant";
     case "tool":
     case "function":
-      return { role: "tool", text };
+      return "tool";
   }
 }
 
-const choiceSchema = z.looseObject({
-  message: z
-    .looseObject({
-      content: z.string().nullish(),
-      refusal: z.string().nullish(),
-      tool_calls: z.array(toolCall).optional(),
-    })
-    .optional(),
-});
-const responseSchema = z.looseObject({ choices: z.array(choiceSchema).default([]) });
+/** Request fields read as turns; every other field's text is request-level text (tools, legacy functions, ...). */
+const TURN_FIELDS: ReadonlySet<string> = new Set(["messages"]);
+
+/**
+ * System / developer messages first, then the text of every other request field: tool and legacy function
+ * definitions (names, descriptions, parameter schemas), `response_format` schemas, `prediction`, and fields this
+ * code does not know yet.
+ */
+function systemText(body: Record<string, unknown>, messages: readonly Message[]): string {
+  const out: string[] = [];
+  for (const m of messages) if (roleOf(m) === "system") collectText(m, out);
+  collectFields(body, TURN_FIELDS, out);
+  return joinText(out);
+}
 
 function errorType(code: ErrorCode, status: number): string {
   if (status === 401) return "authentication_error";
@@ -80,37 +81,73 @@ function errorType(code: ErrorCode, status: number): string {
   return code === "body_too_large" ? "invalid_request_error" : "invalid_request_error";
 }
 
-function createRenderer(opts: { model: string; fallbackId: string }): StreamRenderer {
-  let id = opts.fallbackId;
-  let created = Math.floor(Date.now() / 1000);
-  let model = opts.model;
+/** The usage object of Chat Completions. */
+function usage(promptTokens: number, completionTokens: number): Record<string, number> {
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+  };
+}
+
+/**
+ * The final chunk of a stream whose client asked for usage (`stream_options.include_usage`): no choices, the
+ * usage. A stream the gateway ends never gets the upstream's, so it sends its own estimate.
+ */
+function usageSse(m: ChunkMeta, promptTokens: number, completionTokens: number): string {
+  const body = {
+    ...m,
+    object: "chat.completion.chunk",
+    choices: [],
+    usage: usage(promptTokens, completionTokens),
+  };
+  return formatSse({ data: JSON.stringify(body) });
+}
+
+function createRenderer(opts: StreamRendererOptions): StreamRenderer {
+  const meta: ChunkMeta = { id: opts.fallbackId, created: Math.floor(Date.now() / 1000), model: opts.model };
   const frame = (choices: unknown[]): string =>
-    formatSse({ data: JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices }) });
+    formatSse({
+      data: JSON.stringify({
+        id: meta.id,
+        object: "chat.completion.chunk",
+        created: meta.created,
+        model: meta.model,
+        choices,
+      }),
+    });
+  const choices = createChoiceTracker();
+  let read = 0;
+  let rendered = 0;
+  // Text length of each event read, so a refusal can report the completion tokens the client received.
+  const textChars: number[] = [];
+  let sentChars = 0;
+  const usageChunk = (): string =>
+    opts.includeUsage === true ? usageSse(meta, opts.inputTokens ?? 0, estimateTokens(sentChars)) : "";
   return {
     // Each event is parsed once, here: the guard asks every event for its text before it renders it, so the
-    // stream's id/created/model (for a refusal frame of our own) are taken from the chunks as they are read.
+    // stream's id/created/model (for a refusal frame of our own) and its choices are taken as they are read.
     textOf(ev) {
-      if (ev.data === "[DONE]") return "";
-      const chunk = readChunk(JSON.parse(ev.data));
-      if (!chunk) return "";
-      if (chunk.id) id = chunk.id;
-      if (chunk.created) created = chunk.created;
-      if (chunk.model) model = chunk.model;
-      if (!chunk.choices) return "";
-      let text = "";
-      for (const c of chunk.choices) {
-        const d = c.delta;
-        if (!d) continue;
-        if (d.content) text += d.content;
-        if (d.refusal) text += d.refusal;
-        for (const t of d.tool_calls ?? []) text += t.function?.arguments ?? "";
+      const at = read++;
+      if (ev.data === "[DONE]") {
+        choices.done();
+        return "";
       }
+      const chunk: unknown = JSON.parse(ev.data);
+      updateChunkMeta(meta, chunk);
+      choices.read(chunk, at);
+      const text = chunkText(chunk);
+      textChars[at] = text.length;
       return text;
     },
     isTerminal: (ev) => ev.data === "[DONE]",
-    render: (ev) => formatSse(ev),
-    renderBlockedEnd: () =>
-      frame([{ index: 0, delta: {}, logprobs: null, finish_reason: "content_filter" }]) + "data: [DONE]\n\n",
+    openUnitFrom: () => choices.unitFrom(),
+    // Events are rendered in the order they were read, so the first `rendered` events are what the client has.
+    render(ev) {
+      sentChars += textChars[rendered++] ?? 0;
+      return formatSse(ev);
+    },
+    renderBlockedEnd: () => frame(choices.blockedChoices(rendered)) + usageChunk() + "data: [DONE]\n\n",
     renderErrorEnd: (message) =>
       formatSse({
         data: JSON.stringify({ error: { message, type: "server_error", param: null, code: null } }),
@@ -124,30 +161,22 @@ export const openaiDialect: DialectAdapter = {
   parseRequest(body) {
     const r = requestSchema.safeParse(body);
     if (!r.success) throw new GatewayError("invalid_request", zodMessage(r.error));
-    const system = joinText(
-      r.data.messages
-        .filter((m) => m.role === "system" || m.role === "developer")
-        .map((m) => contentText(m.content)),
-    );
-    const turns = r.data.messages.filter((m) => m.role !== "system" && m.role !== "developer").map(toTurn);
+    const turns: Turn[] = [];
+    for (const m of r.data.messages) {
+      const role = roleOf(m);
+      if (role !== "system") turns.push({ role, text: textOf(m) });
+    }
     return {
       model: r.data.model,
       stream: r.data.stream === true,
-      conversation: buildConversation(system, turns),
+      conversation: buildConversation(systemText(r.data, r.data.messages), turns),
+      includeUsage: r.data.stream_options?.include_usage === true,
     };
   },
-  completionText(body) {
-    const r = responseSchema.safeParse(body);
-    if (!r.success) return "";
-    return joinText(
-      r.data.choices.flatMap((c) => [
-        c.message?.content ?? "",
-        c.message?.refusal ?? "",
-        ...(c.message?.tool_calls ?? []).map((t) => t.function?.arguments ?? ""),
-      ]),
-    );
-  },
-  refusalJson: ({ model, text, id }: RefusalOptions) => ({
+  // Every string of the response outside ids and enums: content, refusal, tool calls, legacy `function_call`,
+  // `reasoning_content` / `reasoning`, audio transcripts, annotations - whatever the body's shape.
+  completionText: (body) => textOf(body),
+  refusalJson: ({ model, text, id, inputTokens = 0 }: RefusalOptions) => ({
     id,
     object: "chat.completion",
     created: Math.floor(Date.now() / 1000),
@@ -160,9 +189,9 @@ export const openaiDialect: DialectAdapter = {
         finish_reason: "content_filter",
       },
     ],
-    usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+    usage: usage(inputTokens, estimateTokens(text.length)),
   }),
-  refusalSse({ model, text, id }) {
+  refusalSse({ model, text, id, inputTokens = 0, includeUsage = false }) {
     const created = Math.floor(Date.now() / 1000);
     const chunk = (delta: unknown, finish: string | null): string =>
       formatSse({
@@ -174,10 +203,14 @@ export const openaiDialect: DialectAdapter = {
           choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
         }),
       });
+    const usageChunk = includeUsage
+      ? usageSse({ id, created, model }, inputTokens, estimateTokens(text.length))
+      : "";
     return (
       chunk({ role: "assistant", content: "" }, null) +
       chunk({ content: text }, null) +
       chunk({}, "content_filter") +
+      usageChunk +
       "data: [DONE]\n\n"
     );
   },

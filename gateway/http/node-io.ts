@@ -69,7 +69,9 @@ function readIncoming(incoming: IncomingMessage, limit: number): Promise<Buffer>
     };
     const onError = (e: unknown): void => {
       settle();
-      reject(e instanceof Error ? e : new Error(String(e)));
+      // An error on the request while its body arrives is the client's connection failing ("aborted",
+      // ECONNRESET): the client has gone, which is no gateway error.
+      reject(new GatewayError("client_closed", "the client closed the request", { cause: e }));
     };
     const onClose = (): void => {
       settle();

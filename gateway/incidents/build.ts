@@ -32,6 +32,8 @@ export interface IncidentContext {
   readonly policy: { readonly name: string; readonly version: string };
   readonly turns: readonly Turn[];
   readonly userId?: string;
+  /** The named end user's `endUserHash` (what enforcement strikes instead of the key). */
+  readonly endUser?: string;
   readonly ip?: string;
 }
 
@@ -62,6 +64,10 @@ export function buildIncident(
     policy: { ...ctx.policy },
     conversation: ctx.turns.map((t) => ({ role: t.role, text: t.text })),
     ...(completion ? { completion } : {}),
-    client: { ...(ctx.userId ? { userId: ctx.userId } : {}), ...(ctx.ip ? { ip: ctx.ip } : {}) },
+    client: {
+      ...(ctx.userId ? { userId: ctx.userId } : {}),
+      ...(ctx.ip ? { ip: ctx.ip } : {}),
+      ...(ctx.endUser ? { endUser: ctx.endUser } : {}),
+    },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Queues requests for the asynchronous deep scan (DESIGN section 6): a configured sample of all traffic plus every
  * request whose screening landed in the uncertain band. Fail-fast like the incident producer, but a sample that
- * cannot be queued is counted and dropped (it is not a flag; nothing is lost that the policy decided on).
+ * cannot be queued is counted and dropped (it is not a flag; nothing is lost that the policy decided on). The event
+ * is redacted before it is queued, like an incident.
  */
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -12,6 +13,7 @@ import {
   type DeepScanJob,
   type IncidentEvent,
 } from "../../contracts/incident.ts";
+import type { EventRedactor } from "../../contracts/redact.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { JOB_RETENTION, addWithDeadline } from "./queue-producer.ts";
 
@@ -32,6 +34,8 @@ export interface DeepScanSubmitterOptions {
   /** Queue every uncertain decision. */
   uncertain: boolean;
   enqueueTimeoutMs: number;
+  /** Applied to the event before it is queued (`incidents.redact`). */
+  redact: EventRedactor;
   metrics: Metrics;
   logger: Logger;
   /** @defaultValue Math.random */
@@ -71,7 +75,7 @@ export function createDeepScanSubmitter(o: DeepScanSubmitterOptions): DeepScanSu
         o.metrics.deepScanDropped.inc({ reason: "offline" });
         return;
       }
-      const e = event();
+      const e = o.redact(event());
       void add({ id: `ds_${e.id.replace(/^inc_/, "")}`, reason, event: e });
     },
     close: () => queue.close(),

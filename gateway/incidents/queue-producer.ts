@@ -2,7 +2,8 @@
  * The BullMQ incident producer (CONVENTIONS 11): `add()` on a connection with `enableOfflineQueue: false` under a
  * short deadline; anything that fails or is late goes to the fsync'd spool and the drainer replays it. The job id
  * is the incident id, so a late `add()` that did land plus its spooled replay still make one job, and the intake
- * worker's `SET NX` on the incident id makes one incident even after the job itself was removed.
+ * worker's `SET NX` on the incident id makes one incident even after the job itself was removed. Events are
+ * redacted (`contracts/redact.ts`) before either write, so no raw e-mail, card or phone number is persisted.
  */
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -13,6 +14,7 @@ import {
   type IncidentEvent,
   type IncidentProducer,
 } from "../../contracts/incident.ts";
+import type { EventRedactor } from "../../contracts/redact.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { createSpoolDrainer, type SpoolDrainer } from "./drainer.ts";
 import type { Spool } from "./spool.ts";
@@ -29,6 +31,8 @@ export interface QueueProducerOptions {
   /** BullMQ key prefix (the config's `redis.prefix`). */
   prefix: string;
   spool: Spool;
+  /** Applied to every event before it is queued or spooled (`incidents.redact`); replays of unmarked lines too. */
+  redact: EventRedactor;
   metrics: Metrics;
   logger: Logger;
   /** Deadline for one `add()`. @defaultValue 250 */
@@ -94,7 +98,8 @@ export function createQueueProducer(o: QueueProducerOptions): QueueProducer {
 
   const drainer = createSpoolDrainer({
     spool: o.spool,
-    add,
+    // A spool written by an older gateway may hold unredacted events: redact them before they reach Redis.
+    add: (event) => add(event.redacted ? event : o.redact(event)),
     ready: () => o.connection.status === "ready",
     metrics: o.metrics,
     logger: o.logger,
@@ -103,7 +108,9 @@ export function createQueueProducer(o: QueueProducerOptions): QueueProducer {
 
   return {
     drainer,
-    async publish(event) {
+    async publish(raw) {
+      // Personal data never reaches the job hash or the spool file (issue 10, item 8).
+      const event = o.redact(raw);
       const r = await add(event);
       if (r.ok) return;
       o.metrics.enqueueFailures.inc();

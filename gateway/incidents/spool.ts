@@ -1,11 +1,15 @@
 /**
  * The local incident spool: an append-only JSONL file, fsync'd per batch, so a flag survives a crash even when the
  * queue is down. The BullMQ producer (incident issue) spools here on enqueue failure and drains it on recovery.
+ * The directory is `0700` and its files `0600` (tightened at start when an older version left them looser), and
+ * only redacted events are written to it.
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { open, rename, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { incidentEventSchema, type IncidentEvent, type IncidentProducer } from "../../contracts/incident.ts";
+import type { EventRedactor } from "../../contracts/redact.ts";
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from "../fs/private-dir.ts";
 
 export interface Spool {
   append(event: IncidentEvent): Promise<void>;
@@ -36,7 +40,7 @@ function drainingFiles(path: string): string[] {
 
 /** Reads a spool (or draining) file back as validated events; unreadable lines are skipped. */
 export async function readSpoolFile(path: string): Promise<IncidentEvent[]> {
-  const f = await open(path, "a+");
+  const f = await open(path, "a+", PRIVATE_FILE_MODE);
   try {
     const text = await f.readFile("utf8");
     return text
@@ -56,14 +60,17 @@ export async function readSpoolFile(path: string): Promise<IncidentEvent[]> {
   }
 }
 
-/** Opens (creating) a spool file. Appends are serialised and each batch is fsync'd before its promises resolve. */
+/**
+ * Opens (creating) a spool file in a private directory (`0700`, files `0600`). Appends are serialised and each batch
+ * is fsync'd before its promises resolve.
+ */
 export function createSpool(path: string): Spool {
-  mkdirSync(dirname(path), { recursive: true });
+  ensurePrivateDir(dirname(path));
   let handle: Promise<FileHandle> | undefined;
   let tail: Promise<void> = Promise.resolve();
   let appended = 0;
   let seq = 0;
-  const fh = (): Promise<FileHandle> => (handle ??= open(path, "a"));
+  const fh = (): Promise<FileHandle> => (handle ??= open(path, "a", PRIVATE_FILE_MODE));
   return {
     append(event) {
       const line = `${JSON.stringify(event)}\n`;
@@ -106,12 +113,19 @@ export function createSpool(path: string): Spool {
   };
 }
 
-/** A producer that only spools (used when no Redis is configured). Never rejects; failures are logged by `onError`. */
-export function createSpoolProducer(spool: Spool, onError: (e: unknown) => void): IncidentProducer {
+/**
+ * A producer that only spools (used when no Redis is configured), redacting each event first. Never rejects;
+ * failures are logged by `onError`.
+ */
+export function createSpoolProducer(
+  spool: Spool,
+  onError: (e: unknown) => void,
+  redact: EventRedactor,
+): IncidentProducer {
   return {
     async publish(event) {
       try {
-        await spool.append(event);
+        await spool.append(redact(event));
       } catch (e: unknown) {
         onError(e);
       }

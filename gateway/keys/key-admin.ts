@@ -1,11 +1,12 @@
 /**
  * Key administration: create keys (the secret is returned once; only its SHA-256 is stored), and set status
- * overrides. Every change is published so each replica's key store reloads within the sync latency.
+ * overrides of keys and of single end users of a key. Every change is published so each replica's key store
+ * reloads within the sync latency.
  */
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { CreatedKey, KeyStatusOverride } from "../../contracts/admin.ts";
-import type { RedisKeys } from "../../contracts/redis-keys.ts";
+import { endUserField, type RedisKeys } from "../../contracts/redis-keys.ts";
 import { hashKey } from "./key-store.ts";
 
 export interface KeyAdmin {
@@ -23,6 +24,15 @@ export interface KeyAdmin {
   setStatus(
     id: string,
     o: { status: KeyStatusOverride["status"]; reason: string; by: string; until?: number },
+  ): Promise<void>;
+  /**
+   * Throttles or suspends one end user (`endUserHash`) of a key, or with `active` reinstates it: the status is
+   * removed and the end user's strikes are cleared, so the next strike does not at once restore the old status.
+   */
+  setEndUserStatus(
+    keyId: string,
+    endUser: string,
+    o: { status: "active" | "throttled" | "suspended"; reason: string; by: string; until?: number },
   ): Promise<void>;
 }
 
@@ -59,7 +69,27 @@ export function createKeyAdmin({ redis, keys, publish }: KeyAdminOptions): KeyAd
         at: new Date().toISOString(),
         ...(until !== undefined ? { until } : {}),
       };
-      await redis.hset(keys.keyStatus, id, JSON.stringify(override));
+      // Reinstating also forgets the key's strikes: otherwise the next block would throttle or suspend it again
+      // at once, and "reinstate" would not mean a fresh start.
+      const tx = redis.multi().hset(keys.keyStatus, id, JSON.stringify(override));
+      if (status === "active") tx.del(keys.strikes(id));
+      await tx.exec();
+      await publish();
+    },
+    async setEndUserStatus(keyId, endUser, { status, reason, by, until }) {
+      const field = endUserField(keyId, endUser);
+      if (status === "active") {
+        await redis.multi().hdel(keys.endUserStatus, field).del(keys.endUserStrikes(keyId, endUser)).exec();
+      } else {
+        const override: KeyStatusOverride = {
+          status,
+          reason,
+          by,
+          at: new Date().toISOString(),
+          ...(until !== undefined ? { until } : {}),
+        };
+        await redis.hset(keys.endUserStatus, field, JSON.stringify(override));
+      }
       await publish();
     },
   };

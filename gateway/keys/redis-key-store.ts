@@ -1,13 +1,14 @@
 /**
  * The replicated key store: config keys plus keys created through the admin API (Redis hash, SHA-256 only), with
- * status overrides (suspend, throttle, revoke, reinstate) from admins and the enforcement worker. Lookups stay
- * synchronous: each replica keeps the whole set in memory and `reload()`s it when the `keys` sync topic fires.
+ * status overrides (suspend, throttle, revoke, reinstate) from admins and the enforcement worker, and the statuses
+ * of single end users of a key (by hashed end user). Lookups stay synchronous: each replica keeps the whole set in
+ * memory and `reload()`s it when the `keys` sync topic fires.
  */
 import type { Redis } from "ioredis";
 import { createdKeySchema, keyStatusOverrideSchema, type KeyStatusOverride } from "../../contracts/admin.ts";
-import type { RedisKeys } from "../../contracts/redis-keys.ts";
+import { endUserField, type RedisKeys } from "../../contracts/redis-keys.ts";
 import type { KeyConfig } from "../config/schema.ts";
-import { hashKey, type KeyRecord, type KeyStore } from "./key-store.ts";
+import { hashKey, type EndUserStatus, type KeyRecord, type KeyStore } from "./key-store.ts";
 
 export interface RedisKeyStore extends KeyStore {
   /** The record for a key id (config or created), with its override applied. */
@@ -54,15 +55,25 @@ export function createRedisKeyStore(o: RedisKeyStoreOptions): RedisKeyStore {
   let byHash = new Map<string, string>([...base.values()].map((k) => [k.sha256, k.id]));
   let records = new Map(base);
   let overrides = new Map<string, KeyStatusOverride>();
+  let endUsers = new Map<string, KeyStatusOverride>();
   const invalid = o.onInvalid ?? (() => undefined);
 
   function resolve(id: string, now: number): KeyRecord | undefined {
     const r = records.get(id);
     if (!r) return undefined;
     const ov = overrides.get(id);
-    const status = ov && (ov.until === undefined || ov.until > now) ? ov.status : r.status;
+    const live = ov !== undefined && (ov.until === undefined || ov.until > now);
     const { sha256: _sha, ...rest } = r;
-    return { ...rest, status };
+    if (!live) return { ...rest, status: r.status };
+    return { ...rest, status: ov.status, ...(ov.until !== undefined ? { until: ov.until } : {}) };
+  }
+
+  function endUserStatus(keyId: string, endUser: string, now = Date.now()): EndUserStatus | undefined {
+    const ov = endUsers.get(endUserField(keyId, endUser));
+    if (!ov || (ov.until !== undefined && ov.until <= now)) return undefined;
+    if (ov.status === "throttled")
+      return { status: "throttled", ...(ov.until !== undefined ? { until: ov.until } : {}) };
+    return ov.status === "active" ? undefined : { status: "suspended" };
   }
 
   return {
@@ -71,10 +82,12 @@ export function createRedisKeyStore(o: RedisKeyStoreOptions): RedisKeyStore {
       return id === undefined ? undefined : resolve(id, Date.now());
     },
     byId: (id, now = Date.now()) => resolve(id, now),
+    endUserStatus,
     async reload() {
-      const [created, status] = await Promise.all([
+      const [created, status, endUserStatuses] = await Promise.all([
         o.redis.hgetall(o.keys.keys),
         o.redis.hgetall(o.keys.keyStatus),
+        o.redis.hgetall(o.keys.endUserStatus),
       ]);
       const createdKeys = parseAll(
         created,
@@ -97,6 +110,11 @@ export function createRedisKeyStore(o: RedisKeyStoreOptions): RedisKeyStore {
         status,
         (v) => keyStatusOverrideSchema.safeParse(v),
         (id) => invalid("key status", id),
+      );
+      endUsers = parseAll(
+        endUserStatuses,
+        (v) => keyStatusOverrideSchema.safeParse(v),
+        (field) => invalid("end-user status", field),
       );
       records = next;
       byHash = new Map([...next.values()].map((k) => [k.sha256, k.id]));

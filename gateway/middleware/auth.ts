@@ -1,10 +1,11 @@
 /**
  * API-key authentication: `Authorization: Bearer <key>` (OpenAI clients) or `x-api-key` (Anthropic clients).
- * Sets `c.var.key`; unknown, suspended and revoked keys are refused in the client's dialect.
+ * Sets `c.var.key`; unknown, suspended and revoked keys are refused in the client's dialect, a throttled key with
+ * 429 and `Retry-After` (seconds until the throttle lapses).
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
-import { GatewayError } from "../errors.ts";
+import { GatewayError, retryAfterSeconds } from "../errors.ts";
 import { headerOf } from "../http/node-io.ts";
 
 export interface AuthOptions {
@@ -35,7 +36,9 @@ export function auth({ scope = "chat" }: AuthOptions = {}): MiddlewareHandler<Ap
       throw new GatewayError("key_suspended", "this API key is suspended; contact your administrator");
     }
     if (key.status === "throttled") {
-      throw new GatewayError("rate_limited", "this API key is temporarily throttled; retry later");
+      throw new GatewayError("rate_limited", "this API key is temporarily throttled; retry later", {
+        ...(key.until !== undefined ? { retryAfter: retryAfterSeconds(key.until) } : {}),
+      });
     }
     if (!key.scopes.includes(scope)) {
       throw new GatewayError("forbidden", `this API key lacks the "${scope}" scope`);

@@ -1,4 +1,7 @@
-/** Sets deps, a request id (client's `x-request-id` when well-formed) and a child logger on every request. */
+/**
+ * Sets deps, the start time, a request id (client's `x-request-id` when well-formed) and a child logger on every
+ * request.
+ */
 import { randomUUID } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv, Deps } from "../env.ts";
@@ -8,6 +11,7 @@ const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
   return async function requestContextMiddleware(c, next) {
+    c.set("startedAt", performance.now());
     const incoming = headerOf(c, "x-request-id");
     const requestId = incoming !== undefined && SAFE_ID.test(incoming) ? incoming : randomUUID();
     c.set("deps", deps);

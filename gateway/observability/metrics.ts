@@ -17,13 +17,13 @@ export function createMetrics(opts: { collectDefaults?: boolean; registry?: Regi
     registry,
     requests: new Counter({
       name: "portcullis_requests_total",
-      help: "Requests by route, dialect, decision and status class",
+      help: "Requests by endpoint (route), client dialect, decision (allow, flag, block, shadow, error, client_closed) and status class",
       labelNames: ["route", "dialect", "decision", "status"] as const,
       registers: r,
     }),
     requestSeconds: new Histogram({
       name: "portcullis_request_duration_seconds",
-      help: "Time to response headers, by route",
+      help: "Time from a request's arrival to the end of its response (a stream's end for streams), by endpoint and dialect",
       labelNames: ["route", "dialect"] as const,
       buckets: SLOW_BUCKETS,
       registers: r,
@@ -101,6 +101,12 @@ export function createMetrics(opts: { collectDefaults?: boolean; registry?: Regi
       name: "portcullis_upstream_errors_total",
       help: "Upstream failures by kind (timeout, unreachable, status, stream)",
       labelNames: ["upstream", "kind"] as const,
+      registers: r,
+    }),
+    upstreamLimits: new Counter({
+      name: "portcullis_upstream_limit_exceeded_total",
+      help: "Upstream responses cut off for passing a configured limit (event, response, duration)",
+      labelNames: ["upstream", "limit"] as const,
       registers: r,
     }),
     incidents: new Counter({

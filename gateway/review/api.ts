@@ -34,6 +34,9 @@ export const signatureBodySchema = z.object({
   incidentId: z.string().max(128).optional(),
 });
 
+/** Removing a signature needs a reason (it goes to the audit log). */
+export const signatureRemoveBodySchema = z.object({ reason: z.string().trim().min(1).max(500) });
+
 /** The JSON shape of an incident view. */
 export function viewJson(v: IncidentView): Record<string, unknown> {
   const lease = v.review.leaseExpiresAt;
@@ -80,11 +83,21 @@ export function createReviewApi(o: ReviewApiOptions): Hono<ApiEnv> {
     const keyId = await o.actions.suspendKey(c.var.principal, c.req.param("id"), body.reason);
     return c.json({ keyId, status: "suspended" });
   });
+  app.post("/incidents/:id/suspend-end-user", async (c) => {
+    const body = await readBody(c, z.object({ reason: z.string().trim().min(1).max(500) }), o.bodyLimitBytes);
+    const r = await o.actions.suspendEndUser(c.var.principal, c.req.param("id"), body.reason);
+    return c.json({ ...r, status: "suspended" });
+  });
   app.post("/signatures", async (c) => {
     const body = await readBody(c, signatureBodySchema, o.bodyLimitBytes);
     return c.json(await o.actions.addSignature(c.var.principal, body), 201);
   });
   app.get("/signatures", async (c) => c.json(await o.signatures.list()));
+  app.post("/signatures/:id/remove", async (c) => {
+    const body = await readBody(c, signatureRemoveBodySchema, o.bodyLimitBytes);
+    await o.actions.removeSignature(c.var.principal, c.req.param("id"), body.reason);
+    return c.json({ id: c.req.param("id"), status: "removed" });
+  });
   app.all("*", () => {
     throw new ApiError("not_found", "no such review API route");
   });

@@ -98,6 +98,8 @@ export interface IncidentView {
 }
 
 export type DecideOutcome = "ok" | "not_claimed" | "not_yours" | "lease_expired" | "not_found";
+/** Whether a reviewer holds an incident's lease now: the outcomes a decision would have, short of deciding. */
+export type LeaseOutcome = DecideOutcome;
 
 export interface ReviewStore {
   queues(now?: number): Promise<QueueCount[]>;
@@ -116,6 +118,8 @@ export interface ReviewStore {
     note?: string | undefined;
     now?: number;
   }): Promise<DecideOutcome>;
+  /** "ok" when `reviewer` holds the incident's unexpired lease (the guard of every action on an incident). */
+  holdsLease(o: { id: string; reviewer: string; now?: number }): Promise<LeaseOutcome>;
 }
 
 export interface ReviewStoreOptions {
@@ -198,6 +202,16 @@ export function createReviewStore({ redis, keys, leaseSeconds }: ReviewStoreOpti
         note ?? "",
       ];
       return (await redis.eval(DECIDE, k.length, ...k, ...args)) as DecideOutcome;
+    },
+    async holdsLease({ id, reviewer, now = Date.now() }) {
+      const [exists, [status, holder, lease]] = await Promise.all([
+        redis.exists(keys.incident(id)),
+        redis.hmget(keys.state(id), "status", "reviewer", "leaseExpiresAt"),
+      ]);
+      if (exists === 0) return "not_found";
+      if (status !== "claimed") return "not_claimed";
+      if (holder !== reviewer) return "not_yours";
+      return Number(lease) > now ? "ok" : "lease_expired";
     },
   };
 }

@@ -17,20 +17,20 @@ export type TokenCheck = { ok: true; principal: Principal } | { ok: false; reaso
 
 export interface TokenAuth {
   check(token: string, now?: number): TokenCheck;
+  /** The same check by the token's SHA-256 (what a console session remembers instead of the token). */
+  checkHash(sha256: string, now?: number): TokenCheck;
 }
 
 /** Builds the lookup over the configured tokens. */
 export function createTokenAuth(tokens: readonly ReviewTokenConfig[]): TokenAuth {
   const byHash = new Map(tokens.map((t) => [t.sha256, t]));
-  return {
-    check(token, now = Date.now()) {
-      const t = byHash.get(hashKey(token));
-      if (!t) return { ok: false, reason: "unknown" };
-      if (t.expiresAt !== undefined && Date.parse(t.expiresAt) <= now)
-        return { ok: false, reason: "expired" };
-      return { ok: true, principal: { id: t.id, role: t.role } };
-    },
+  const checkHash = (sha256: string, now = Date.now()): TokenCheck => {
+    const t = byHash.get(sha256);
+    if (!t) return { ok: false, reason: "unknown" };
+    if (t.expiresAt !== undefined && Date.parse(t.expiresAt) <= now) return { ok: false, reason: "expired" };
+    return { ok: true, principal: { id: t.id, role: t.role } };
   };
+  return { check: (token, now) => checkHash(hashKey(token), now), checkHash };
 }
 
 /** Reads `Authorization: Bearer <token>`. */

@@ -9,7 +9,8 @@ import { DECISION_CATEGORIES } from "./api.ts";
 import type { QueueCount, IncidentView } from "./review-store.ts";
 import type { Principal } from "./tokens.ts";
 
-const STYLE = `
+/** The console's one stylesheet, inline; the CSP allows exactly this text (by hash) and no other style or script. */
+export const CONSOLE_STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d1d1f;background:#f6f6f8}
 header{background:#22223b;color:#fff;padding:.6rem 1.2rem;display:flex;gap:1rem;align-items:center}
 header a{color:#fff} main{max-width:1100px;margin:1rem auto;padding:0 1rem}
@@ -25,7 +26,7 @@ export const Layout: FC<{ title: string; principal?: Principal | undefined; chil
     <head>
       <meta charset="utf-8" />
       <title>{`${p.title} - Portcullis review`}</title>
-      <style>{STYLE}</style>
+      <style>{CONSOLE_STYLE}</style>
     </head>
     <body>
       <header>
@@ -33,6 +34,7 @@ export const Layout: FC<{ title: string; principal?: Principal | undefined; chil
         {p.principal ? (
           <>
             <a href="/review">Queues</a>
+            <a href="/review/signatures">Signatures</a>
             <span id="who">
               {p.principal.id} ({p.principal.role})
             </span>
@@ -159,7 +161,11 @@ const Scores: FC<{ stages: StageRecord[] }> = ({ stages }) => (
 );
 
 /** One incident with the flagged span highlighted, the scores, and the decision and action forms. */
-export const IncidentPage: FC<{ principal: Principal; view: IncidentView }> = ({ principal, view }) => {
+export const IncidentPage: FC<{ principal: Principal; view: IncidentView; notice?: string | undefined }> = ({
+  principal,
+  view,
+  notice,
+}) => {
   const { incident: i, review } = view;
   const span = i.span ?? undefined;
   const lastUser = [...i.conversation].reverse().find((t) => t.role === "user")?.text ?? "";
@@ -168,9 +174,18 @@ export const IncidentPage: FC<{ principal: Principal; view: IncidentView }> = ({
     <Layout title={i.id} principal={principal}>
       <section>
         <h1 id="incident-id">{i.id}</h1>
+        {notice ? <p id="notice">{notice}</p> : null}
         <p>
           <b>{i.action}</b> · categories: {i.categories.join(", ") || "-"} · queue: {i.queue ?? "-"} · key:{" "}
-          {i.keyId} · policy {i.policy.name} v{i.policy.version} · {i.time} · status:{" "}
+          {i.keyId}
+          {i.client.endUser ? (
+            <>
+              {" "}
+              · end user: <span id="end-user">{i.client.endUser}</span>
+              {i.client.userId ? ` (${i.client.userId})` : ""}
+            </>
+          ) : null}{" "}
+          · policy {i.policy.name} v{i.policy.version} · {i.time} · status:{" "}
           <span id="status">{review.status}</span>
           {review.leaseExpiresAt ? ` · lease until ${new Date(review.leaseExpiresAt).toISOString()}` : ""}
         </p>
@@ -202,12 +217,12 @@ export const IncidentPage: FC<{ principal: Principal; view: IncidentView }> = ({
         <h2>Classifier scores</h2>
         <Scores stages={i.stages} />
       </section>
-      {mine ? <DecisionForms id={i.id} lastUser={lastUser} /> : null}
+      {mine ? <DecisionForms id={i.id} lastUser={lastUser} endUser={i.client.endUser !== undefined} /> : null}
     </Layout>
   );
 };
 
-const DecisionForms: FC<{ id: string; lastUser: string }> = ({ id, lastUser }) => (
+const DecisionForms: FC<{ id: string; lastUser: string; endUser: boolean }> = ({ id, lastUser, endUser }) => (
   <>
     <section>
       <h2>Decide</h2>
@@ -234,6 +249,14 @@ const DecisionForms: FC<{ id: string; lastUser: string }> = ({ id, lastUser }) =
       <form method="post" action={`/review/incidents/${id}/suspend-key`}>
         <input name="reason" placeholder="reason" required /> <button type="submit">Suspend key</button>
       </form>
+      {endUser ? (
+        <form method="post" action={`/review/incidents/${id}/suspend-end-user`}>
+          <input name="reason" placeholder="reason" required />{" "}
+          <button id="suspend-end-user" type="submit">
+            Suspend end user (the key's other users keep working)
+          </button>
+        </form>
+      ) : null}
       <form method="post" action={`/review/incidents/${id}/signature`}>
         <textarea name="text">{lastUser}</textarea>
         <input name="reason" placeholder="reason" required />{" "}

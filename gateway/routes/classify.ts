@@ -12,6 +12,7 @@ import type { AppEnv } from "../env.ts";
 import { GatewayError } from "../errors.ts";
 import { readBodyText } from "../http/node-io.ts";
 import { auth } from "../middleware/auth.ts";
+import { recordOutcome } from "./outcome.ts";
 
 const messageSchema = z.object({
   role: z.enum(["system", "user", "assistant", "tool"]),
@@ -86,6 +87,7 @@ export function registerClassifyRoutes(app: Hono<AppEnv>): void {
           };
         }),
       );
+      recordOutcome(c, { decision: "allow", status: 200 });
       return c.json({ policy: { name: policy.name, version: policy.version }, results });
     },
   );

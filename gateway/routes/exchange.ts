@@ -1,6 +1,6 @@
 /** The state of one proxied exchange, shared by the request handler and the forwarders. */
 import type { Context } from "hono";
-import type { IncidentEvent } from "../../contracts/incident.ts";
+import type { Action } from "../../contracts/incident.ts";
 import type { DialectAdapter, ParsedRequest } from "../dialects/types.ts";
 import type { AppEnv } from "../env.ts";
 import { GatewayError } from "../errors.ts";
@@ -17,14 +17,10 @@ export interface Exchange {
   readonly upstreamName: string;
   readonly policyName: string;
   readonly incident: IncidentContext;
+  /** The worse action of the stages screened before forwarding (the completion stage can only make it worse). */
+  readonly screened: Action;
   /** Aborted when the client goes away. */
   readonly signal: AbortSignal;
-}
-
-/** Publishes an incident without holding the response; the producer never rejects. */
-export function publishIncident(c: Context<AppEnv>, event: IncidentEvent): void {
-  c.var.deps.metrics.incidents.inc({ action: event.action });
-  void c.var.deps.incidents.publish(event);
 }
 
 /**

@@ -6,10 +6,20 @@ export interface RouteMatch {
   readonly asl: 2 | 3;
 }
 
+/** A configured route as the model list sees it. */
+export interface RouteInfo {
+  readonly match: string;
+  readonly upstream: string;
+  /** Ids listed for this route (config `models`, else the literal `match`); `undefined` for an unlisted glob. */
+  readonly models: readonly string[] | undefined;
+  /** Whether the route's glob matches a model id. */
+  readonly matches: (model: string) => boolean;
+}
+
 export interface Router {
   match(model: string, dialect: Dialect): RouteMatch | undefined;
-  /** Model patterns served for a dialect, for `GET /v1/models`. */
-  patterns(dialect: Dialect): string[];
+  /** The routes whose upstream speaks `dialect`, in order, for `GET /v1/models`. */
+  routes(dialect: Dialect): readonly RouteInfo[];
 }
 
 function globToRegex(glob: string): RegExp {
@@ -24,6 +34,7 @@ export function createRouter(config: Pick<Config, "routes" | "upstreams">): Rout
     match: r.match,
     upstream: r.upstream,
     asl: r.asl,
+    models: r.models ?? (r.match.includes("*") ? undefined : [r.match]),
     dialect: config.upstreams[r.upstream]?.dialect,
   }));
   const cache = new Map<string, RouteMatch | null>();
@@ -38,6 +49,14 @@ export function createRouter(config: Pick<Config, "routes" | "upstreams">): Rout
       }
       return hit ?? undefined;
     },
-    patterns: (dialect) => routes.filter((r) => r.dialect === dialect).map((r) => r.match),
+    routes: (dialect) =>
+      routes
+        .filter((r) => r.dialect === dialect)
+        .map((r) => ({
+          match: r.match,
+          upstream: r.upstream,
+          models: r.models,
+          matches: (model: string) => r.regex.test(model),
+        })),
   };
 }

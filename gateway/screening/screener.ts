@@ -1,7 +1,8 @@
 /**
  * Runs one stage: cascade tiers (classifiers in a tier run in parallel, combined by max; the next tier runs only
- * when a thresholded score is uncertain and replaces the scores it reports), under the stage deadline, with the
- * stage's fail mode deciding when a classifier fails or the deadline passes.
+ * when a thresholded score is uncertain, and its scores join the earlier ones by max, so adding a tier can never
+ * lower an action - unless the stage says `combine: replace`), under the stage deadline, with the stage's fail mode
+ * deciding when a classifier fails or the deadline passes.
  */
 import { expandInput } from "../../classifiers/normalize.ts";
 import type { Classifier, ClassifierInput, Scores, Stage } from "../../classifiers/types.ts";
@@ -10,11 +11,22 @@ import type { StagePolicy } from "../config/schema.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { deadlineSignal } from "./deadline.ts";
 import { decide, isUncertain, maxScores } from "./decide.ts";
+import { createOutcomeCache } from "./outcome-cache.ts";
 
 export type StageOutcome = StageRecord;
 
 export interface Screener {
   runStage(
+    stage: Stage,
+    policy: StagePolicy,
+    input: ClassifierInput,
+    signal: AbortSignal,
+  ): Promise<StageOutcome>;
+  /**
+   * `runStage` for text that repeats across requests (system prompts, tool definitions; an input without
+   * `context`): a clean allow is reused for a second (`outcome-cache.ts`).
+   */
+  runRepeatedStage(
     stage: Stage,
     policy: StagePolicy,
     input: ClassifierInput,
@@ -120,7 +132,8 @@ export function createScreener({ classifiers, metrics }: ScreenerOptions): Scree
           if (r.error !== undefined) failed = true;
           else maxScores(tierScores, r.scores);
         }
-        scores = i === 0 ? tierScores : { ...scores, ...tierScores };
+        if (policy.combine === "replace" && i > 0) scores = { ...scores, ...tierScores };
+        else maxScores(scores, tierScores);
         if (failed) break;
       }
     } finally {
@@ -135,8 +148,11 @@ export function createScreener({ classifiers, metrics }: ScreenerOptions): Scree
     return { stage, action, fired: decision.fired, scores, classifiers: runs, failMode: policy.failMode };
   }
 
+  const repeated = createOutcomeCache();
   return {
     runStage,
+    runRepeatedStage: (stage, policy, input, signal) =>
+      repeated.run(stage, policy, input, () => runStage(stage, policy, input, signal)),
     firstTier: (policy) => (policy.cascade[0] ? resolveTier(policy.cascade[0]) : []),
   };
 }

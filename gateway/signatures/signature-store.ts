@@ -22,6 +22,13 @@ export interface SignatureStore {
   }): Promise<SignatureRecord>;
   /** Every stored signature, newest first (expired ones included, marked by their `expiresAt`). */
   list(): Promise<SignatureRecord[]>;
+  /** One stored signature; undefined when there is none (or its record is invalid). */
+  get(id: string): Promise<SignatureRecord | undefined>;
+  /**
+   * Deletes a signature and tells every replica to reload (the same publish as `add`), so it stops matching
+   * everywhere. False when there was none with that id (or another caller removed it first).
+   */
+  remove(id: string): Promise<boolean>;
 }
 
 export interface SignatureStoreOptions {
@@ -76,5 +83,16 @@ export function createSignatureStore(o: SignatureStoreOptions): SignatureStore {
       return record;
     },
     list,
+    async get(id) {
+      const raw = await o.redis.hget(o.keys.signatures, id);
+      const r = raw === null ? undefined : signatureRecordSchema.safeParse(JSON.parse(raw));
+      return r?.success ? r.data : undefined;
+    },
+    async remove(id) {
+      // HDEL decides who removed it when two callers race; the other one is told there was nothing to remove.
+      if ((await o.redis.hdel(o.keys.signatures, id)) === 0) return false;
+      await o.publish();
+      return true;
+    },
   };
 }

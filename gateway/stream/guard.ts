@@ -1,8 +1,13 @@
 /**
  * The streaming completion guard (DESIGN section 5): a TransformStream from parsed upstream SSE events to client
  * SSE text. Text is scored incrementally at least every `scoreEveryChars`; in `hold-back` mode nothing unscreened
- * is released, in `release-then-check` mode text goes out first. After a block not one more character is released:
- * the stream ends as a refusal in the client's dialect and the caller aborts the upstream.
+ * is released, in `release-then-check` mode text goes out first. Units the dialect names (a turn's tool calls, a
+ * thinking block; `StreamRenderer.openUnitFrom`) are held in both modes until they are complete and screened, so a
+ * client receives them whole or not at all. After a block not one more character is released: the stream ends as a
+ * refusal in the client's dialect and the caller aborts the upstream.
+ *
+ * What is held is bounded by the upstream's limits, not by the guard: a unit can be as large as one response
+ * (`maxResponseBytes`, 32 MiB by default), and is scored as it arrives, so the work per update stays flat.
  */
 import type { Scores, StreamScorer } from "../../classifiers/types.ts";
 import type { Action } from "../../contracts/incident.ts";
@@ -11,7 +16,7 @@ import type { StreamRenderer } from "../dialects/types.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { deadlineSignal } from "../screening/deadline.ts";
 import { decide, maxScores, worst, type Fired } from "../screening/decide.ts";
-import { createSseDecoder, SseLineTooLongError, type SseEvent } from "./sse-parser.ts";
+import { createSseDecoder, SseLimitError, type SseDecoderOptions, type SseEvent } from "./sse-parser.ts";
 
 export interface StreamSummary {
   readonly action: Action;
@@ -53,7 +58,10 @@ function isBatch(input: GuardInput): input is readonly SseEvent[] {
 
 interface Held {
   readonly ev: SseEvent;
-  readonly text: string;
+  /** Its position in the stream (events counted from 0). */
+  readonly at: number;
+  /** Characters of screened text it carries (the text itself is in the scorers and the excerpt). */
+  readonly chars: number;
 }
 
 /** Where the guard writes: the client side (a Node response, or a TransformStream's controller). */
@@ -81,6 +89,8 @@ function createGuardCore(opts: StreamGuardOptions, out: GuardSink): GuardCore {
   const holdBack = stream.mode === "hold-back";
   const excerptChars = opts.excerptChars ?? 16_384;
   let held: Held[] = [];
+  /** Where the oldest incomplete unit begins (`StreamRenderer.openUnitFrom`), -1 when none. */
+  let unitFrom = -1;
   let unscored = "";
   let excerpt = "";
   let released = 0;
@@ -122,15 +132,21 @@ function createGuardCore(opts: StreamGuardOptions, out: GuardSink): GuardCore {
     });
   }
 
-  /** Releases every held event as one chunk: one write to the client per screening point, not one per event. */
+  /**
+   * Releases the held events before the oldest incomplete unit as one chunk: one write to the client per screening
+   * point, not one per event.
+   */
   function release(): void {
-    if (held.length === 0) return;
+    let n = 0;
     let text = "";
     for (const h of held) {
+      if (unitFrom >= 0 && h.at >= unitFrom) break;
       text += renderer.render(h.ev);
-      released += h.text.length;
+      released += h.chars;
+      n++;
     }
-    held = [];
+    if (n === 0) return;
+    held = n === held.length ? [] : held.slice(n);
     out.enqueue(text);
   }
 
@@ -191,7 +207,7 @@ function createGuardCore(opts: StreamGuardOptions, out: GuardSink): GuardCore {
    */
   function onEvent(ev: SseEvent): Promise<void> | undefined {
     if (stopped) return undefined;
-    events++;
+    const at = events++;
     let text: string;
     try {
       text = renderer.textOf(ev);
@@ -199,32 +215,43 @@ function createGuardCore(opts: StreamGuardOptions, out: GuardSink): GuardCore {
       return brokenUpstream("upstream sent a malformed stream event");
     }
     if (excerpt.length < excerptChars) excerpt += text.slice(0, excerptChars - excerpt.length);
+    const before = unitFrom;
+    unitFrom = renderer.openUnitFrom?.() ?? -1;
     if (renderer.isTerminal(ev)) {
-      held.push({ ev, text });
+      // The stream is complete, and so is every unit in it.
+      unitFrom = -1;
+      held.push({ ev, at, chars: text.length });
       unscored += text;
       return checkpoint().then(() => {
         if (!stopped) finish({ cut: false });
       });
     }
-    if (!holdBack) {
-      out.enqueue(renderer.render(ev));
-      released += text.length;
-      unscored += text;
-      return unscored.length >= every ? checkpoint() : undefined;
+    if (held.length === 0 && unitFrom < 0) {
+      if (!holdBack) return passThenCheck(ev, text);
+      if (text.length === 0) {
+        out.enqueue(renderer.render(ev));
+        return undefined;
+      }
     }
-    if (text.length === 0 && held.length === 0) {
-      out.enqueue(renderer.render(ev));
-      return undefined;
-    }
-    held.push({ ev, text });
+    held.push({ ev, at, chars: text.length });
     unscored += text;
-    if (unscored.length < every) {
+    // A unit completed (the oldest one moved on): screen what is left of it and release it now.
+    const completed = before >= 0 && unitFrom !== before;
+    if (!completed && unscored.length < every) {
       armTimer();
       return undefined;
     }
     if (timer) clearTimeout(timer);
     timer = undefined;
     return checkpoint();
+  }
+
+  /** `release-then-check` outside a unit: the event goes out first, its text is scored with the next check. */
+  function passThenCheck(ev: SseEvent, text: string): Promise<void> | undefined {
+    out.enqueue(renderer.render(ev));
+    released += text.length;
+    unscored += text;
+    return unscored.length >= every ? checkpoint() : undefined;
   }
 
   async function brokenUpstream(message: string): Promise<void> {
@@ -292,16 +319,16 @@ export interface SseGuardPump {
   write(chunk: Uint8Array): Promise<void> | undefined;
   /** The upstream ended (or broke): settles what is held and writes the stream's end. */
   end(): Promise<void>;
+  /** The caller cut the upstream off (e.g. a limit): settles what is held, then ends with `message` as an error. */
+  broken(message: string): Promise<void>;
 }
 
 /** Parse + guard as a push-style pump over any sink: the gateway's Node path writes straight to the response. */
 export function createSseGuardPump(
-  opts: StreamGuardOptions & { maxLineLength?: number },
+  opts: StreamGuardOptions & SseDecoderOptions,
   sink: GuardSink,
 ): SseGuardPump {
-  const decoder = createSseDecoder(
-    opts.maxLineLength === undefined ? {} : { maxLineLength: opts.maxLineLength },
-  );
+  const decoder = createSseDecoder(opts);
   const core = createGuardCore(opts, sink);
   let broken = false;
   return {
@@ -311,9 +338,9 @@ export function createSseGuardPump(
       try {
         events = decoder.push(chunk);
       } catch (e: unknown) {
-        if (!(e instanceof SseLineTooLongError)) throw e;
+        if (!(e instanceof SseLimitError)) throw e;
         broken = true;
-        return core.broken("upstream sent an oversized stream line");
+        return core.broken(e.message);
       }
       return events.length > 0 ? core.push(events) : undefined;
     },
@@ -321,6 +348,10 @@ export function createSseGuardPump(
       const events = broken ? [] : decoder.end();
       if (events.length > 0) await core.push(events);
       await core.end();
+    },
+    async broken(message) {
+      broken = true;
+      await core.broken(message);
     },
   };
 }
@@ -332,7 +363,7 @@ export function createSseGuardPump(
  * (`app.request()`); over HTTP it writes the pump's output straight to the Node response.
  */
 export function createSseGuardStream(
-  opts: StreamGuardOptions & { maxLineLength?: number },
+  opts: StreamGuardOptions & SseDecoderOptions,
 ): TransformStream<Uint8Array, Uint8Array> {
   const encoder = new TextEncoder();
   let pump: SseGuardPump | undefined;

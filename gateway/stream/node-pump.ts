@@ -4,7 +4,9 @@
  * path used three plus Hono's response reader.
  */
 import type { Readable, Writable } from "node:stream";
+import { createBodyMeter, type BodyBreach, type BodyLimits } from "../upstream/limits.ts";
 import { createSseGuardPump, type GuardSink, type StreamGuardOptions } from "./guard.ts";
+import type { SseDecoderOptions } from "./sse-parser.ts";
 
 /** What the pump connects, and whom it tells about trouble. */
 export interface NodePumpOptions {
@@ -12,7 +14,15 @@ export interface NodePumpOptions {
   readonly outgoing: Writable;
   /** The upstream body. */
   readonly body: Readable;
-  readonly guard: StreamGuardOptions;
+  /** The guard, and the decoder's limits on lines and events. */
+  readonly guard: StreamGuardOptions & SseDecoderOptions;
+  /**
+   * Caps on the upstream body's size and reading time (from now): past one the upstream is aborted and the stream
+   * ends with an error in the dialect, after what is held has been screened. None when absent.
+   */
+  readonly limits?: BodyLimits;
+  /** Told when the upstream body passed one of `limits`. */
+  readonly onLimit?: (breach: BodyBreach) => void;
   /** Aborted when the client has gone: nothing more is written, not even the stream's end. */
   readonly clientGone: AbortSignal;
   /** Stops the upstream request: called when the guard ends the stream itself (a block, a broken stream). */
@@ -59,6 +69,14 @@ export function pumpSseToNode(o: NodePumpOptions): void {
     error: fail,
   };
   const pump = createSseGuardPump(o.guard, sink);
+  /** A limit cut the upstream off: stop reading at once, then settle what is held and end with the error. */
+  const cutOff = (breach: BodyBreach): void => {
+    if (done) return;
+    stop();
+    o.onLimit?.(breach);
+    if (!o.clientGone.aborted) pump.broken(breach.message).then(end, fail);
+  };
+  const meter = o.limits && createBodyMeter(o.limits, cutOff);
   let first: (() => void) | undefined = o.onFirstChunk;
   const finish = (): void => {
     if (done) return;
@@ -72,6 +90,7 @@ export function pumpSseToNode(o: NodePumpOptions): void {
   });
   body.on("data", (chunk: Buffer) => {
     if (done || o.clientGone.aborted) return;
+    if (meter && !meter.count(chunk.length)) return;
     let pending: Promise<void> | undefined;
     try {
       if (first) {
@@ -92,6 +111,8 @@ export function pumpSseToNode(o: NodePumpOptions): void {
       resume();
     }, fail);
   });
+  // However the body ends (its end, an error, our abort or the client's), its clock stops.
+  body.once("close", () => meter?.stop());
   body.once("end", finish);
   body.once("error", (e: unknown) => {
     o.onReadError(e);

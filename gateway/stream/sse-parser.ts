@@ -1,8 +1,10 @@
 /**
  * Incremental Server-Sent Events parser (WHATWG EventSource rules): CR, LF and CRLF line ends (also split across
  * chunks), comments, multi-line `data:`, and multi-byte UTF-8 split across network chunks. Only the unfinished
- * last line is carried between chunks, so work per chunk is proportional to the chunk.
+ * last line is carried between chunks, so work per chunk is proportional to the chunk. Lines and events are
+ * capped, so a stream that never ends a line or an event cannot grow the decoder without bound.
  */
+import { limitMessage } from "../upstream/limits.ts";
 
 export interface SseEvent {
   /** The `event:` field; absent for unnamed (`message`) events. */
@@ -12,14 +14,34 @@ export interface SseEvent {
   readonly id?: string;
 }
 
-/** Thrown when the upstream sends a line longer than the limit (a broken or hostile stream). */
-export class SseLineTooLongError extends Error {
+/** Thrown when the upstream passes one of the decoder's size limits (a broken or hostile stream). */
+export abstract class SseLimitError extends Error {
+  /** Which limit: a line's length or an event's size. */
+  abstract readonly limit: "line" | "event";
+}
+
+/** Thrown when the upstream sends a line longer than `maxLineLength`. */
+export class SseLineTooLongError extends SseLimitError {
   override readonly name = "SseLineTooLongError";
+  readonly limit = "line";
+}
+
+/** Thrown when the upstream's event (its `data:` lines so far) passes `maxEventBytes`. */
+export class SseEventTooLargeError extends SseLimitError {
+  override readonly name = "SseEventTooLargeError";
+  readonly limit = "event";
 }
 
 export interface SseDecoderOptions {
-  /** Longest accepted line. @defaultValue 4194304 (4 MiB) */
-  maxLineLength?: number;
+  /** Longest accepted line, in characters. @defaultValue 4194304 (4 MiB) */
+  maxLineLength?: number | undefined;
+  /**
+   * Largest accepted event: UTF-8 bytes of its `data:` lines plus the unfinished line, so an event without its
+   * blank line cannot grow without bound. @defaultValue 4194304 (4 MiB)
+   */
+  maxEventBytes?: number | undefined;
+  /** Told of a limit just before its error is thrown (for a metric). */
+  onLimit?: ((error: SseLimitError) => void) | undefined;
 }
 
 export interface SseDecoder {
@@ -29,14 +51,80 @@ export interface SseDecoder {
   end(): SseEvent[];
 }
 
+/** Tracks the size of the event being decoded against `maxEventBytes`. */
+interface EventMeter {
+  /** A `data:` value joined the event. */
+  data(value: string): void;
+  /** Text was appended to the unfinished line. */
+  carried(rest: string): void;
+  /** The unfinished line was completed (its text is now a line). */
+  lineDone(): void;
+  /** The event was dispatched or dropped. */
+  eventDone(): void;
+  /** Whether the event's data values (plus a joining newline each) and the unfinished line pass the limit. */
+  over(data: readonly string[], carry: string): boolean;
+}
+
+/**
+ * Counts in UTF-16 units, and in UTF-8 bytes only once the units could pass the limit (a unit is one to three
+ * bytes): ordinary small events cost no byte counting, and past that point every character is counted once.
+ */
+function createEventMeter(max: number): EventMeter {
+  let units = 0;
+  let bytes = -1;
+  let carryBytes = -1;
+  return {
+    data(value) {
+      units += value.length + 1;
+      if (bytes >= 0) bytes += Buffer.byteLength(value) + 1;
+    },
+    carried(rest) {
+      if (carryBytes >= 0) carryBytes += Buffer.byteLength(rest);
+    },
+    lineDone() {
+      carryBytes = -1;
+    },
+    eventDone() {
+      units = 0;
+      bytes = -1;
+    },
+    over(data, carry) {
+      const n = units + carry.length;
+      if (n * 3 <= max) return false;
+      if (n > max) return true;
+      if (bytes < 0) bytes = data.reduce((sum, d) => sum + Buffer.byteLength(d) + 1, 0);
+      if (carryBytes < 0) carryBytes = Buffer.byteLength(carry);
+      return bytes + carryBytes > max;
+    },
+  };
+}
+
 /** Creates a push-style decoder (used by the TransformStream and directly by tests). */
-export function createSseDecoder({ maxLineLength = 4 * 1024 * 1024 }: SseDecoderOptions = {}): SseDecoder {
+export function createSseDecoder({
+  maxLineLength = 4 * 1024 * 1024,
+  maxEventBytes = 4 * 1024 * 1024,
+  onLimit,
+}: SseDecoderOptions = {}): SseDecoder {
   const decoder = new TextDecoder("utf-8");
+  const meter = createEventMeter(maxEventBytes);
   let carry = "";
   let skipLeadingLf = false;
   let data: string[] = [];
   let eventName: string | undefined;
   let id: string | undefined;
+
+  function fail(error: SseLimitError): never {
+    carry = "";
+    data = [];
+    meter.lineDone();
+    meter.eventDone();
+    onLimit?.(error);
+    throw error;
+  }
+
+  function checkEvent(): void {
+    if (meter.over(data, carry)) fail(new SseEventTooLargeError(limitMessage("event", maxEventBytes)));
+  }
 
   function line(text: string, out: SseEvent[]): void {
     if (text.length === 0) {
@@ -47,6 +135,7 @@ export function createSseDecoder({ maxLineLength = 4 * 1024 * 1024 }: SseDecoder
         out.push(ev);
       }
       data = [];
+      meter.eventDone();
       eventName = undefined;
       return;
     }
@@ -55,8 +144,11 @@ export function createSseDecoder({ maxLineLength = 4 * 1024 * 1024 }: SseDecoder
     const field = colon === -1 ? text : text.slice(0, colon);
     let value = colon === -1 ? "" : text.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === "data") data.push(value);
-    else if (field === "event") eventName = value;
+    if (field === "data") {
+      data.push(value);
+      meter.data(value);
+      checkEvent();
+    } else if (field === "event") eventName = value;
     else if (field === "id" && !value.includes("\0")) id = value;
   }
 
@@ -74,8 +166,10 @@ export function createSseDecoder({ maxLineLength = 4 * 1024 * 1024 }: SseDecoder
       if (cr !== -1 && cr < start) cr = text.indexOf("\r", start);
       let i = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
       if (i === -1) break;
-      line(carry.length > 0 ? carry + text.slice(start, i) : text.slice(start, i), out);
+      const whole = carry.length > 0 ? carry + text.slice(start, i) : text.slice(start, i);
       carry = "";
+      meter.lineDone();
+      line(whole, out);
       if (text.charCodeAt(i) === 13) {
         if (i + 1 === text.length) skipLeadingLf = true;
         else if (text.charCodeAt(i + 1) === 10) i++;
@@ -83,10 +177,16 @@ export function createSseDecoder({ maxLineLength = 4 * 1024 * 1024 }: SseDecoder
       start = i + 1;
     }
     if (start < text.length) {
-      carry += text.slice(start);
+      const rest = text.slice(start);
+      carry += rest;
+      meter.carried(rest);
+      checkEvent();
       if (carry.length > maxLineLength) {
-        carry = "";
-        throw new SseLineTooLongError(`SSE line over ${maxLineLength} characters`);
+        fail(
+          new SseLineTooLongError(
+            `upstream sent an oversized stream line (over ${maxLineLength} characters)`,
+          ),
+        );
       }
     }
     return out;
@@ -97,6 +197,7 @@ export function createSseDecoder({ maxLineLength = 4 * 1024 * 1024 }: SseDecoder
     end: () => {
       const out = feed(decoder.decode());
       carry = "";
+      meter.lineDone();
       return out;
     },
   };

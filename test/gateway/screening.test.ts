@@ -67,7 +67,7 @@ describe("cascade", () => {
     expect(judge.calls).toBe(0);
   });
 
-  it("escalates an uncertain score to the next tier, whose scores replace it", async () => {
+  it("escalates an uncertain score to the next tier, whose higher scores raise the action", async () => {
     const cheap = fixed("cheap", { harmful: 0.6 });
     const judge = fixed("judge", { harmful: 0.95 });
     const out = await screener(cheap, judge).runStage(
@@ -79,6 +79,35 @@ describe("cascade", () => {
     expect(judge.calls).toBe(1);
     expect(out.action).toBe("block");
     expect(out.classifiers.map((c) => c.name)).toEqual(["cheap", "judge"]);
+  });
+
+  it("keeps the higher score per key when a later tier scores lower (issue 10, item 6)", async () => {
+    // The reported loosening: a second tier (the conversation model) added to the prompt stage scored the prompt
+    // lower; its scores replaced the first tier's, and a blocked prompt became a flag and was forwarded.
+    const cheap = fixed("cheap", { cbrn: 0.9, harmful: 0.6 });
+    const lenient = fixed("lenient", { cbrn: 0.01, harmful: 0.55 });
+    const out = await screener(cheap, lenient).runStage(
+      "prompt",
+      policy({ cascade: [["cheap"], ["lenient"]] }),
+      input,
+      new AbortController().signal,
+    );
+    expect(lenient.calls).toBe(1);
+    expect(out.action).toBe("block");
+    expect(out.scores).toMatchObject({ cbrn: 0.9, harmful: 0.6 });
+  });
+
+  it("lets a later tier lower scores only with the explicit `combine: replace`", async () => {
+    const cheap = fixed("cheap", { cbrn: 0.9, harmful: 0.6 });
+    const lenient = fixed("lenient", { cbrn: 0.01, harmful: 0.55 });
+    const out = await screener(cheap, lenient).runStage(
+      "prompt",
+      policy({ cascade: [["cheap"], ["lenient"]], combine: "replace" }),
+      input,
+      new AbortController().signal,
+    );
+    expect(out.action).toBe("flag");
+    expect(out.scores).toMatchObject({ cbrn: 0.01, harmful: 0.55 });
   });
 
   it("fail-closed blocks when a classifier misses the stage deadline; fail-open keeps the others' verdict", async () => {

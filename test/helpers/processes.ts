@@ -1,6 +1,6 @@
 /**
- * Real-process harness for integration tests: the gateway (`gateway/main.ts` under tsx) and the mock upstream, each
- * on a free port, with a YAML config written to a temp dir. Processes are killed in `stop()`.
+ * Real-process harness for integration tests: the gateway (`gateway/main.ts` under tsx, or its compiled build) and the
+ * mock upstream, each on a free port, with a YAML config written to a temp dir. Processes are killed in `stop()`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -85,6 +85,10 @@ export interface GatewayProcessOptions {
   config?: Record<string, unknown>;
   env?: Record<string, string>;
   args?: string[];
+  /** Run the compiled `dist/gateway/main.js` with plain node (build it first) instead of the source under tsx. */
+  compiled?: boolean;
+  /** Working directory of the process. @defaultValue the project root */
+  cwd?: string;
 }
 
 /** Starts `gateway/main.ts` on a free port and waits for its "listening" log line. */
@@ -112,7 +116,10 @@ export async function startGateway(
     writeFileSync(path, stringify(opts.config));
     env.PORTCULLIS_CONFIG = path;
   }
-  const child = spawn(TSX, [join(ROOT, "gateway/main.ts"), ...(opts.args ?? [])], { cwd: ROOT, env });
+  const [command, script] = opts.compiled
+    ? [process.execPath, join(ROOT, "dist/gateway/main.js")]
+    : [TSX, join(ROOT, "gateway/main.ts")];
+  const child = spawn(command, [script, ...(opts.args ?? [])], { cwd: opts.cwd ?? ROOT, env });
   const out = track(child);
   const url = await waitForLine(child, /"url":"(http:[^"]+)"[^\n]*"msg":"listening"/, "gateway", out);
   return { url, child, dir, output: out, stop: stopper(child) };

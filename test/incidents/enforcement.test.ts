@@ -6,7 +6,7 @@ import { Queue, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { Counter, Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createAuditLog } from "../../contracts/audit-log.ts";
+import { testAuditLog } from "../helpers/audit.ts";
 import { ENFORCEMENT_QUEUE, STRIKE_JOB, WEBHOOK_JOB, type WebhookJob } from "../../contracts/incident.ts";
 import { redisKeys } from "../../contracts/redis-keys.ts";
 import { createEnforcementProcessor, decayedTotal } from "../../workers/enforcement/enforcement.ts";
@@ -53,7 +53,7 @@ describe("enforcement", () => {
       redis,
       keys,
       settings,
-      audit: createAuditLog({ redis, keys }),
+      audit: testAuditLog({ redis, keys }),
       queue,
       decisions,
       jobOptions: {},

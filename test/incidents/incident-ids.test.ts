@@ -10,14 +10,14 @@ import { Queue, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { Counter, Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createAuditLog } from "../../contracts/audit-log.ts";
+import { testAuditLog } from "../helpers/audit.ts";
 import { ENFORCEMENT_QUEUE, STRIKE_JOB, type StageRecord } from "../../contracts/incident.ts";
 import { redisKeys } from "../../contracts/redis-keys.ts";
 import { buildIncident, type IncidentContext } from "../../gateway/incidents/build.ts";
 import { createSpool } from "../../gateway/incidents/spool.ts";
 import { createEnforcementProcessor } from "../../workers/enforcement/enforcement.ts";
 import { createIntakeProcessor, type IntakeOptions } from "../../workers/intake/intake.ts";
-import { createRedactor } from "../../workers/intake/redact.ts";
+import { createRedactor } from "../../contracts/redact.ts";
 import { uniquePrefix } from "../helpers/review.ts";
 
 /** One client that always sends `x-request-id: same-id-every-time`. */
@@ -105,7 +105,7 @@ describe("incidents and strikes with a reused x-request-id (real Redis)", () => 
         decayHours: 24,
         throttleSeconds: 300,
       },
-      audit: createAuditLog({ redis, keys }),
+      audit: testAuditLog({ redis, keys }),
       queue,
       decisions: new Counter({
         name: "d_total",

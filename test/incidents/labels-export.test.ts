@@ -15,7 +15,7 @@ import { redisKeys } from "../../contracts/redis-keys.ts";
 import { createReviewStore } from "../../gateway/review/review-store.ts";
 import { storeIncident, type IntakeOptions } from "../../workers/intake/intake.ts";
 import { prepareIncident } from "../../workers/intake/prepare.ts";
-import { createRedactor } from "../../workers/intake/redact.ts";
+import { createRedactor } from "../../contracts/redact.ts";
 import { uniquePrefix } from "../helpers/review.ts";
 import { cbrnEvent } from "./fixtures.ts";
 

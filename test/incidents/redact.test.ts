@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { prepareIncident } from "../../workers/intake/prepare.ts";
-import { createRedactor, luhn } from "../../workers/intake/redact.ts";
+import { createEventRedactor, createRedactor, luhn } from "../../contracts/redact.ts";
 import { cbrnEvent } from "./fixtures.ts";
 
 const all = createRedactor({ emails: true, cards: true, phones: true, patterns: [] });
@@ -107,6 +107,29 @@ describe("redaction", () => {
     expect(r.completion?.excerpt.slice(r.completion.cutAt)).toBe("key at [CARD] and more");
     expect(r.client.userId).toBe("[EMAIL]");
     expect(JSON.stringify(r)).not.toMatch(/example\.com|4111|555 0100/);
+  });
+
+  it("redacts a whole event in the gateway and marks it, so intake stores it without a second pass", () => {
+    const released = "Mail ops@example.com the ";
+    const held = "card 4111 1111 1111 1111";
+    const raw = cbrnEvent(2, {
+      conversation: [{ role: "user", text: "Call +1 415 555 0100 or eve@example.com" }],
+      completion: { excerpt: released + held, cutAt: released.length, streamed: true },
+      client: { userId: "bob@example.com", ip: "203.0.113.9" },
+    });
+    const red = createEventRedactor({ emails: true, cards: true, phones: true, patterns: [] })(raw);
+    expect(red.redacted).toBe(true);
+    expect(red.conversation[0]?.text).toBe("Call [PHONE] or [EMAIL]");
+    expect(red.completion?.excerpt.slice(red.completion.cutAt)).toBe("card [CARD]");
+    expect(red.client).toEqual({ userId: "[EMAIL]", ip: "203.0.113.9" });
+    expect(JSON.stringify(red)).not.toMatch(/example\.com|4111|555 0100/);
+    expect(prepareIncident(red, { redact: all, source: "gateway" }).conversation).toEqual(red.conversation);
+    // The mark is what intake trusts: a marked event is stored as it came, an unmarked one is redacted and marked.
+    const marked = cbrnEvent(3, { conversation: [{ role: "user", text: "x@y.io" }], redacted: true });
+    expect(prepareIncident(marked, { redact: all, source: "gateway" }).conversation[0]?.text).toBe("x@y.io");
+    const legacy = prepareIncident(raw, { redact: all, source: "gateway" });
+    expect(legacy.redacted).toBe(true);
+    expect(legacy.conversation).toEqual(red.conversation);
   });
 });
 

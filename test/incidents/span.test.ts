@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { IncidentEvent, StageRecord } from "../../contracts/incident.ts";
 import { DEFAULT_RULES } from "../../gateway/config/default-rules.ts";
 import { prepareIncident, routeQueue } from "../../workers/intake/prepare.ts";
-import { createRedactor } from "../../workers/intake/redact.ts";
+import { createRedactor } from "../../contracts/redact.ts";
 import { createRuleLocator, flaggedSpan } from "../../workers/intake/span.ts";
 import { cbrnEvent } from "./fixtures.ts";
 

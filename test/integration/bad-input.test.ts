@@ -25,7 +25,7 @@ const stack = useStack((upstream) => {
       { match: "gpt-*", upstream: "mock_openai" },
       { match: "claude-*", upstream: "mock_anthropic" },
     ],
-    server: { bodyLimitBytes: 4096 },
+    server: { modelBodyLimitBytes: 4096, maxScreenedChars: 1000 },
   });
   return config;
 });
@@ -44,6 +44,13 @@ interface Case {
 const oa = (o: unknown): string => JSON.stringify(o);
 const okOpenai = { model: "gpt-4o", messages: [{ role: "user", content: "hi" }] };
 const okAnthropic = { model: "claude-3", max_tokens: 10, messages: [{ role: "user", content: "hi" }] };
+const withImage = [
+  {
+    type: "image",
+    source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo".padEnd(3000, "A") },
+  },
+  { type: "text", text: "What is in this picture?" },
+];
 
 const cases: Case[] = [
   {
@@ -109,6 +116,22 @@ const cases: Case[] = [
     status: 413,
     type: "request_too_large",
     message: /exceeds 4096 bytes/,
+  },
+  {
+    name: "text over the screening budget",
+    dialect: "openai",
+    body: oa({ ...okOpenai, messages: [{ role: "user", content: "y ".repeat(600) }] }),
+    status: 413,
+    type: "invalid_request_error",
+    message: /exceeds the 1000 characters this gateway screens/,
+  },
+  {
+    name: "text over the screening budget",
+    dialect: "anthropic",
+    body: oa({ ...okAnthropic, system: "z ".repeat(600) }),
+    status: 413,
+    type: "request_too_large",
+    message: /exceeds the 1000 characters this gateway screens/,
   },
   {
     name: "unknown model",
@@ -218,6 +241,11 @@ describe("bad input", () => {
       { dialect: "openai", body: oa(okOpenai) },
       { dialect: "openai", body: oa({ ...okOpenai, model: "small-1" }), key: "relaxed-key" },
       { dialect: "anthropic", body: oa(okAnthropic) },
+      // An inline image three times the text budget: base64 media is not text and does not count against it.
+      {
+        dialect: "anthropic",
+        body: oa({ ...okAnthropic, messages: [{ role: "user", content: withImage }] }),
+      },
     ] as const) {
       const res = await send({ ...c, name: "ok", status: 200, type: "", message: /./ });
       expect(res.status).toBe(200);

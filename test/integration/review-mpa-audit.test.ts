@@ -4,7 +4,7 @@
  * one entry makes `npm run audit:verify` fail.
  */
 import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { redisKeys } from "../../contracts/redis-keys.ts";
@@ -15,7 +15,7 @@ const ROOT = resolve(import.meta.dirname, "../..");
 
 describe("policy changes with multi-party authorization, audited", () => {
   let upstream: RunningProcess;
-  let gateway: RunningProcess;
+  let gateway: RunningProcess & { dir: string };
   let redis: Redis;
   const prefix = uniquePrefix();
 
@@ -34,7 +34,13 @@ describe("policy changes with multi-party authorization, audited", () => {
   const verify = () =>
     spawnSync(resolve(ROOT, "node_modules/.bin/tsx"), ["workers/cli/audit-verify.ts"], {
       cwd: ROOT,
-      env: { ...process.env, REDIS_URL: inject("redisUrl"), PORTCULLIS_REDIS_PREFIX: prefix },
+      env: {
+        ...process.env,
+        REDIS_URL: inject("redisUrl"),
+        PORTCULLIS_REDIS_PREFIX: prefix,
+        // The gateway's data dir holds its audit key and checkpoint file.
+        PORTCULLIS_DATA_DIR: join(gateway.dir, "var"),
+      },
       encoding: "utf8",
     });
 

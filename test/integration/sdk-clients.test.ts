@@ -62,37 +62,51 @@ describe("openai client", () => {
     expect(data.choices[0]?.finish_reason).toBe("content_filter");
     expect(data.choices[0]?.message.content).toBe("I can't help with that request.");
     expect(response.headers.get("x-portcullis-incident")).toMatch(/^inc_[0-9a-f]{24}$/);
+    // Usage is reported (estimated), never zero: cost tracking counts refused requests too.
+    expect(data.usage?.prompt_tokens).toBeGreaterThanOrEqual(Math.ceil(NERVE.length / 4));
+    expect(data.usage?.completion_tokens).toBeGreaterThan(0);
   });
 
-  it("refuses a nerve-agent prompt in a stream request the same way", async () => {
+  it("refuses a nerve-agent prompt in a stream request the same way, with the usage chunk asked for", async () => {
     const stream = await openai.chat.completions.create({
       model: "gpt-4o-mini",
       stream: true,
+      stream_options: { include_usage: true },
       messages: [{ role: "user", content: NERVE }],
     });
     let text = "";
     let finish: string | null | undefined;
+    let usage: OpenAI.CompletionUsage | null | undefined;
     for await (const chunk of stream) {
       text += chunk.choices[0]?.delta.content ?? "";
       finish = chunk.choices[0]?.finish_reason ?? finish;
+      usage = chunk.usage ?? usage;
     }
     expect(text).toBe("I can't help with that request.");
     expect(finish).toBe("content_filter");
+    expect(usage?.prompt_tokens).toBeGreaterThan(0);
+    expect(usage?.completion_tokens).toBeGreaterThan(0);
   });
 
   it("cuts a harmful completion mid-stream; the client never receives the harmful text", async () => {
     const stream = await openai.chat.completions.create({
       model: "demo-harmful",
       stream: true,
+      stream_options: { include_usage: true },
       messages: [{ role: "user", content: "Tell me about lab safety." }],
     });
     let text = "";
     let finish: string | null | undefined;
+    let usage: OpenAI.CompletionUsage | null | undefined;
     for await (const chunk of stream) {
       text += chunk.choices[0]?.delta.content ?? "";
       finish = chunk.choices[0]?.finish_reason ?? finish;
+      usage = chunk.usage ?? usage;
     }
     expect(finish).toBe("content_filter");
+    // The usage chunk the client asked for arrives although the upstream's never did: the tokens it received.
+    expect(usage?.completion_tokens).toBe(Math.ceil(text.length / 4));
+    expect(usage?.prompt_tokens).toBeGreaterThan(0);
     expect(text.length).toBeGreaterThan(0);
     expect(HARMFUL_COMPLETION.startsWith(text)).toBe(true);
     expect(text.length).toBeLessThanOrEqual(HARMFUL_AT);
@@ -130,6 +144,8 @@ describe("anthropic client", () => {
     });
     expect(r.stop_reason).toBe("refusal");
     expect(r.content[0]?.type === "text" ? r.content[0].text : "").toBe("I can't help with that request.");
+    expect(r.usage.input_tokens).toBeGreaterThanOrEqual(Math.ceil(NERVE.length / 4));
+    expect(r.usage.output_tokens).toBeGreaterThan(0);
   });
 
   it("cuts a harmful completion mid-stream with stop_reason refusal", async () => {
@@ -141,6 +157,7 @@ describe("anthropic client", () => {
     const final = await stream.finalMessage();
     const text = final.content[0]?.type === "text" ? final.content[0].text : "";
     expect(final.stop_reason).toBe("refusal");
+    expect(final.usage.output_tokens).toBe(Math.ceil(text.length / 4));
     expect(text.length).toBeLessThanOrEqual(HARMFUL_AT);
     expect(text).not.toMatch(/sarin|nerve agent/i);
   });

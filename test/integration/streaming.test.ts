@@ -24,9 +24,12 @@ beforeAll(async () => {
     startMockUpstreamProcess(),
     startMockUpstreamProcess(["--token-delay-ms", "40"]),
   ]);
+  // Four blocks on one key must not throttle it: with the default threshold (3 strikes) the last request raced the
+  // enforcement worker and could get a 429 instead of its refusal.
+  const noThrottle = { enforcement: { thresholds: { throttle: 100_000, suspend: 200_000 } } };
   [gateway, slowGateway] = await Promise.all([
-    startGateway({ config: testConfig(mock.url) }),
-    startGateway({ config: testConfig(slowMock.url) }),
+    startGateway({ config: testConfig(mock.url, noThrottle) }),
+    startGateway({ config: testConfig(slowMock.url, noThrottle) }),
   ]);
 });
 

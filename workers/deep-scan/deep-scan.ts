@@ -8,7 +8,7 @@ import type { Classifier, ClassifierInput, Scores, ScoreKey } from "../../classi
 import { HARM_CATEGORIES } from "../../classifiers/types.ts";
 import { deepScanJobSchema, type IncidentEvent, type StageRecord } from "../../contracts/incident.ts";
 import { prepareIncident } from "../intake/prepare.ts";
-import type { Redactor } from "../intake/redact.ts";
+import type { Redactor } from "../../contracts/redact.ts";
 import type { IntakeOptions, IntakeOutcome } from "../intake/intake.ts";
 
 export interface DeepScanOptions {

@@ -14,7 +14,7 @@ import {
 } from "../../contracts/incident.ts";
 import type { RedisKeys } from "../../contracts/redis-keys.ts";
 import { conversationHash, prepareIncident } from "./prepare.ts";
-import type { Redactor } from "./redact.ts";
+import type { Redactor } from "../../contracts/redact.ts";
 import type { SpanLocator } from "./span.ts";
 
 // KEYS: record, state, index, dedupe, queue. ARGV: record JSON, ttl s, now ms, id, dedupe ttl s, queue name,
@@ -79,6 +79,7 @@ export async function storeIncident(o: IntakeOptions, record: StoredIncident): P
       tenant: record.tenant,
       incidentId: record.id,
       kind: "block",
+      ...(record.client.endUser !== undefined ? { endUser: record.client.endUser } : {}),
     };
     await o.enforcement.add(STRIKE_JOB, strike, { jobId: `strike-block-${record.id}`, ...o.jobOptions });
   }

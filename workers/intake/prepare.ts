@@ -1,32 +1,12 @@
 /**
- * Turns a validated incident event into the record the intake worker stores: redacted text, the flagged span
- * (`span.ts`), the review queue it belongs in, and the conversation hash used for dedupe. Pure.
+ * Turns a validated incident event into the record the intake worker stores: redacted text (redacted by the gateway
+ * already, or here when an older gateway wrote the event), the flagged span (`span.ts`), the review queue it belongs
+ * in, and the conversation hash used for dedupe. Pure.
  */
 import { createHash } from "node:crypto";
 import type { IncidentEvent, ReviewQueue, StoredIncident } from "../../contracts/incident.ts";
-import type { Redactor } from "./redact.ts";
+import { redactIncidentEvent, type Redactor } from "../../contracts/redact.ts";
 import { flaggedSpan, type SpanLocator } from "./span.ts";
-
-function redactEvent(e: IncidentEvent, redact: Redactor): IncidentEvent {
-  const conversation = e.conversation.map((t) => ({ role: t.role, text: redact(t.text) }));
-  let completion = e.completion;
-  if (completion) {
-    // Redact the released and held-back parts separately so `cutAt` still points at the cut.
-    const cut = completion.cutAt;
-    const head = redact(completion.excerpt.slice(0, cut ?? completion.excerpt.length));
-    const tail = cut === undefined ? "" : redact(completion.excerpt.slice(cut));
-    completion = {
-      ...completion,
-      excerpt: head + tail,
-      ...(cut !== undefined ? { cutAt: head.length } : {}),
-    };
-  }
-  const client = {
-    ...e.client,
-    ...(e.client.userId !== undefined ? { userId: redact(e.client.userId) } : {}),
-  };
-  return { ...e, conversation, ...(completion ? { completion } : {}), client };
-}
 
 /** Review queue by category and severity; null = stored only (fail-mode records with nothing fired). */
 export function routeQueue(e: IncidentEvent): ReviewQueue | null {
@@ -49,7 +29,8 @@ export function prepareIncident(
   e: IncidentEvent,
   o: { redact: Redactor; source: StoredIncident["source"]; locate?: SpanLocator | undefined; now?: Date },
 ): StoredIncident {
-  const red = redactEvent(e, o.redact);
+  // The gateway redacts before writing the event anywhere; only events from an older gateway arrive unredacted.
+  const red = e.redacted ? e : redactIncidentEvent(e, o.redact);
   return {
     ...red,
     receivedAt: (o.now ?? new Date()).toISOString(),

@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { embeddedConfig } from "../../../gateway/config/embedded.ts";
-import { ConfigError, loadConfig } from "../../../gateway/config/load.ts";
+import { ConfigError, ENV_OVERRIDES, loadConfig, readConfigFile } from "../../../gateway/config/load.ts";
 
 const base = () => embeddedConfig("http://127.0.0.1:9");
 
@@ -9,6 +11,46 @@ describe("config", () => {
     const c = loadConfig({ raw: base(), source: "test" });
     expect(c.server).toMatchObject({ host: "127.0.0.1", port: 8787, bodyLimitBytes: 1_048_576 });
     expect(c.policies.default?.preset).toBe("asl3");
+  });
+
+  it.each([
+    [undefined, "refusals"],
+    [true, "refusals"],
+    [false, "off"],
+    ["all", "all"],
+  ])(
+    "server.incidentHeader %j means %s (the header is not sent on allowed responses by default)",
+    (v, mode) => {
+      const raw = { ...base(), server: v === undefined ? {} : { incidentHeader: v } };
+      expect(loadConfig({ raw, source: "test" }).server.incidentHeader).toBe(mode);
+    },
+  );
+
+  it.each([
+    [{ sever: { port: 1 } }, 'sever: unknown key (did you mean "server"?)'],
+    [{ server: { prot: 1 } }, 'server.prot: unknown key (did you mean "port"?)'],
+    [{ redis: { prefx: "{x}" } }, 'redis.prefx: unknown key (did you mean "prefix"?)'],
+    [{ zebra: 1 }, "zebra: unknown key"],
+  ])("refuses the misspelled or unknown key in %j, naming the closest valid one", (patch, line) => {
+    expect(() => loadConfig({ raw: { ...base(), ...patch }, source: "test" })).toThrow(line);
+  });
+
+  it("accepts config/example.yaml and the Kubernetes ConfigMap's config", () => {
+    expect(() => loadConfig({ raw: readConfigFile("config/example.yaml"), source: "example" })).not.toThrow();
+    const cm = parseYaml(readFileSync("deploy/k8s/configmap.yaml", "utf8")) as {
+      data: Record<string, string>;
+    };
+    const yamls = Object.entries(cm.data).filter(([name]) => name.endsWith(".yaml"));
+    expect(yamls.length).toBeGreaterThan(0);
+    for (const [name, text] of yamls) {
+      expect(() => loadConfig({ raw: parseYaml(text), source: name })).not.toThrow();
+    }
+  });
+
+  it("documents every environment override in .env.example", () => {
+    const documented = readFileSync(".env.example", "utf8");
+    for (const name of Object.keys(ENV_OVERRIDES))
+      expect(documented, name).toMatch(new RegExp(`^# ${name}=`, "m"));
   });
 
   it("applies environment overrides", () => {

@@ -18,6 +18,7 @@ import { createApp } from "../../../gateway/app.ts";
 import { loadConfig } from "../../../gateway/config/load.ts";
 import type { Deps } from "../../../gateway/env.ts";
 import { createSpool } from "../../../gateway/incidents/spool.ts";
+import { testAuditSecrets } from "../../helpers/audit.ts";
 import { createStaticKeyStore } from "../../../gateway/keys/key-store.ts";
 import { createMetrics } from "../../../gateway/observability/metrics.ts";
 import { createRouter } from "../../../gateway/routing/router.ts";
@@ -25,6 +26,8 @@ import { createScreener } from "../../../gateway/screening/screener.ts";
 import { incidentConfig, TOKENS, uniquePrefix } from "../../helpers/review.ts";
 
 const LIMIT = 64 * 1024;
+/** The model APIs' own, larger limit (inline images and documents). */
+const MODEL_LIMIT = 4 * LIMIT;
 /** What a client would send at most: far over the limit; an answer before this much was sent proves no buffering. */
 const CAP = 32 * 1024 * 1024;
 
@@ -40,7 +43,7 @@ beforeAll(async () => {
     raw: incidentConfig("http://127.0.0.1:9", {
       redisUrl: url,
       prefix: uniquePrefix(),
-      overrides: { server: { bodyLimitBytes: LIMIT } },
+      overrides: { server: { bodyLimitBytes: LIMIT, modelBodyLimitBytes: MODEL_LIMIT } },
     }),
     source: "test",
   });
@@ -59,6 +62,7 @@ beforeAll(async () => {
     metrics,
     redis,
     spool: createSpool(join(dir, "spool.jsonl")),
+    audit: testAuditSecrets(),
   });
   ir.attachPolicies(new Map(), []);
   const deps: Deps = {
@@ -67,6 +71,7 @@ beforeAll(async () => {
     metrics,
     keys: createStaticKeyStore(config.keys),
     router: createRouter(config),
+    modelList: { ids: () => Promise.resolve([]) },
     upstreams: new Map(),
     policies: new Map(),
     classifiers: new Map(),
@@ -80,6 +85,14 @@ beforeAll(async () => {
     );
   });
   port = (server.address() as AddressInfo).port;
+  consoleForm.origin = `http://127.0.0.1:${port}`;
+  const login = await fetch(`http://127.0.0.1:${port}/review/login`, {
+    method: "POST",
+    headers: { origin: consoleForm.origin },
+    body: new URLSearchParams({ token: TOKENS.reviewer }),
+    redirect: "manual",
+  });
+  consoleForm.cookie = login.headers.get("set-cookie")?.split(";")[0];
 });
 
 afterAll(async () => {
@@ -145,25 +158,29 @@ function flood(path: string, headers: OutgoingHttpHeaders, declared: boolean): P
 
 const form = { "content-type": "application/x-www-form-urlencoded" };
 const json = { "content-type": "application/json" };
-const routes: [string, OutgoingHttpHeaders][] = [
-  ["/review/login", form],
-  ["/review/claim", { ...form, cookie: `portcullis_review=${TOKENS.reviewer}` }],
-  ["/review/api/claim", { ...json, authorization: `Bearer ${TOKENS.reviewer}` }],
-  ["/admin/api/keys", { ...json, authorization: `Bearer ${TOKENS.admin}` }],
-  ["/admin/api/policy-changes", { ...json, authorization: `Bearer ${TOKENS.admin}` }],
-  ["/v1/classify", { ...json, authorization: "Bearer test-key" }],
-  ["/v1/chat/completions", { ...json, authorization: "Bearer test-key" }],
-  ["/v1/messages", { ...json, "x-api-key": "test-key" }],
+/** Console posts are same-origin and logged in: `origin` and the session `cookie` are set once the server listens. */
+const consoleForm: OutgoingHttpHeaders = { ...form };
+const routes: [string, OutgoingHttpHeaders, number][] = [
+  ["/review/login", consoleForm, LIMIT],
+  ["/review/claim", consoleForm, LIMIT],
+  ["/review/api/claim", { ...json, authorization: `Bearer ${TOKENS.reviewer}` }, LIMIT],
+  ["/admin/api/keys", { ...json, authorization: `Bearer ${TOKENS.admin}` }, LIMIT],
+  ["/admin/api/policy-changes", { ...json, authorization: `Bearer ${TOKENS.admin}` }, LIMIT],
+  ["/v1/classify", { ...json, authorization: "Bearer test-key" }, LIMIT],
+  ["/v1/chat/completions", { ...json, authorization: "Bearer test-key" }, MODEL_LIMIT],
+  ["/v1/responses", { ...json, authorization: "Bearer test-key" }, MODEL_LIMIT],
+  ["/v1/messages", { ...json, "x-api-key": "test-key" }, MODEL_LIMIT],
+  ["/v1/messages/count_tokens", { ...json, "x-api-key": "test-key" }, MODEL_LIMIT],
 ];
 
-describe("one body limit on every route", () => {
+describe("a body limit on every route", () => {
   it.each(routes)(
     "POST %s with a declared oversized body: 413 before the body is sent",
-    async (path, headers) => {
+    async (path, headers, limit) => {
       const r = await flood(path, headers, true);
       expect(r.status).toBe(413);
       expect(r.sent).toBeLessThan(CAP);
-      expect(r.body).toContain(`exceeds ${LIMIT} bytes`);
+      expect(r.body).toContain(`exceeds ${limit} bytes`);
     },
   );
 
@@ -175,6 +192,26 @@ describe("one body limit on every route", () => {
       expect(r.sent).toBeLessThan(CAP);
     },
   );
+
+  it("reads a model API body between the two limits (an inline image) that other routes refuse", async () => {
+    const image = `data:image/png;base64,${Buffer.alloc(2 * LIMIT, 7).toString("base64")}`;
+    const body = JSON.stringify({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: image } }] }],
+    });
+    const chat = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+      method: "POST",
+      headers: { ...json, authorization: "Bearer test-key" },
+      body,
+    });
+    expect(chat.status).not.toBe(413);
+    const classify = await fetch(`http://127.0.0.1:${port}/v1/classify`, {
+      method: "POST",
+      headers: { ...json, authorization: "Bearer test-key" },
+      body,
+    });
+    expect(classify.status).toBe(413);
+  });
 
   it("refuses a declared oversized body on routes that read none, and unauthenticated", async () => {
     for (const path of ["/review/logout", "/admin/api/policy-changes/x/approve", "/no-such-route"]) {
@@ -202,12 +239,14 @@ describe("one body limit on every route", () => {
     const base = `http://127.0.0.1:${port}`;
     const login = await fetch(`${base}/review/login`, {
       method: "POST",
+      headers: { origin: base },
       body: new URLSearchParams({ token: "not-a-token" }),
       redirect: "manual",
     });
     expect(login.status).toBe(401);
     const ok = await fetch(`${base}/review/login`, {
       method: "POST",
+      headers: { origin: base },
       body: new URLSearchParams({ token: TOKENS.reviewer }),
       redirect: "manual",
     });

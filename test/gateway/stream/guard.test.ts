@@ -54,7 +54,9 @@ async function run(
   const decoder = createSseDecoder();
   const parsed = [...decoder.push(new TextEncoder().encode(out)), ...decoder.end()];
   const renderer = dialect.createStreamRenderer({ model: "m", fallbackId: "x" });
-  const text = parsed.map((e) => (e.data === "[DONE]" ? "" : renderer.textOf(e))).join("");
+  // The completion text the client received (an error event's message is screened text too, but not completion).
+  const completion = parsed.filter((e) => e.data !== "[DONE]" && !e.data.startsWith('{"error"'));
+  const text = completion.map((e) => renderer.textOf(e)).join("");
   return { out, parsed, text, summary, blocked };
 }
 

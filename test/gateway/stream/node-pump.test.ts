@@ -10,7 +10,7 @@ import { DEFAULT_RULES } from "../../../gateway/config/default-rules.ts";
 import { openaiDialect } from "../../../gateway/dialects/openai.ts";
 import { createMetrics } from "../../../gateway/observability/metrics.ts";
 import type { StreamSummary } from "../../../gateway/stream/guard.ts";
-import { pumpSseToNode } from "../../../gateway/stream/node-pump.ts";
+import { pumpSseToNode, type NodePumpOptions } from "../../../gateway/stream/node-pump.ts";
 import { createSseDecoder, formatSse } from "../../../gateway/stream/sse-parser.ts";
 import { openaiEvents, RULES_STAGE } from "../../helpers/streams.ts";
 
@@ -47,7 +47,12 @@ function textOf(raw: string): string {
   return evs.map((e) => (e.data === "[DONE]" ? "" : r.textOf(e))).join("");
 }
 
-function pump(body: Readable, outgoing: Writable, clientGone = new AbortController().signal) {
+function pump(
+  body: Readable,
+  outgoing: Writable,
+  clientGone = new AbortController().signal,
+  extra: Partial<NodePumpOptions> = {},
+) {
   const rules = createRulesClassifier({ rules: DEFAULT_RULES });
   let blocks = 0;
   let aborts = 0;
@@ -72,6 +77,7 @@ function pump(body: Readable, outgoing: Writable, clientGone = new AbortControll
       onWriteError: (e) => {
         throw e;
       },
+      ...extra,
     });
   });
   return { ended, blocks: () => blocks, aborts: () => aborts };
@@ -151,5 +157,67 @@ describe("pumpSseToNode", () => {
     expect(before).toBeGreaterThan(0);
     expect(client.writableEnded).toBe(false);
     expect(client.received()).not.toContain("[DONE]");
+  });
+
+  describe("limits", () => {
+    const limits = { maxResponseBytes: 4096, maxResponseSeconds: 0.3 };
+    const TEXT = "Bread needs flour, water, salt and time to rise well. ".repeat(40);
+    /** The completion text released before the stream's error event, and that event. */
+    const split = (raw: string): { text: string; error: string | undefined } => {
+      const i = raw.lastIndexOf('data: {"error"');
+      return { text: textOf(i === -1 ? raw : raw.slice(0, i)), error: i === -1 ? undefined : raw.slice(i) };
+    };
+
+    it("a body over maxResponseBytes is cut there: upstream aborted, screened text out, then the error", async () => {
+      const chunks = upstreamChunks(TEXT);
+      let read = 0;
+      const body = new Readable({
+        read() {
+          this.push(read < chunks.length ? chunks[read++] : null);
+        },
+      });
+      const breaches: string[] = [];
+      const client = slowClient(0);
+      const { ended, aborts } = pump(body, client, undefined, {
+        limits,
+        onLimit: (b) => breaches.push(b.limit),
+      });
+      const summary = await ended;
+      await finished(client);
+      expect(breaches).toEqual(["response"]);
+      expect(summary.upstreamError).toBe("upstream response exceeded 4 KiB");
+      expect(aborts()).toBeGreaterThan(0);
+      expect(body.destroyed).toBe(true);
+      expect(read).toBeLessThan(chunks.length / 2);
+      const { text, error } = split(client.received());
+      expect(error).toMatch(/^data: \{"error":\{"message":"upstream response exceeded 4 KiB"/);
+      expect(text.length).toBeGreaterThan(0);
+      expect(TEXT.startsWith(text)).toBe(true);
+    });
+
+    it("a body still open after maxResponseSeconds is cut, after its held text is screened", async () => {
+      const body = new Readable({ read() {} });
+      for (const c of upstreamChunks(TEXT).slice(0, 5)) body.push(c);
+      const client = slowClient(0);
+      const breaches: string[] = [];
+      const t0 = Date.now();
+      const { ended, aborts } = pump(body, client, undefined, {
+        limits,
+        onLimit: (b) => breaches.push(b.limit),
+      });
+      const summary = await ended;
+      await finished(client);
+      expect(Date.now() - t0).toBeLessThan(2000);
+      expect(breaches).toEqual(["duration"]);
+      expect(aborts()).toBeGreaterThan(0);
+      expect(body.destroyed).toBe(true);
+      expect(summary).toMatchObject({
+        action: "allow",
+        upstreamError: "upstream response took longer than 0.3 s",
+      });
+      const { text, error } = split(client.received());
+      expect(text).toBe("Bread needs flour, water, salt and time to rise well. Bread needs flour, water, ");
+      expect(error).toMatch(/took longer than 0.3 s/);
+    });
   });
 });

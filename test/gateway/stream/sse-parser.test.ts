@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { createSseDecoder, formatSse, type SseEvent } from "../../../gateway/stream/sse-parser.ts";
+import {
+  createSseDecoder,
+  formatSse,
+  SseEventTooLargeError,
+  type SseEvent,
+  type SseLimitError,
+} from "../../../gateway/stream/sse-parser.ts";
 
 const enc = new TextEncoder();
 
@@ -61,5 +67,42 @@ describe("SSE parser", () => {
     const ev = { event: "message_delta", data: "a\nb" };
     expect(decodeAll([enc.encode(formatSse(ev))])).toEqual([ev]);
     expect(() => formatSse({ event: "x\r\nevent: evil", data: "1" })).toThrow(/CR\/LF/);
+  });
+
+  describe("event limit (maxEventBytes)", () => {
+    const line = `data: ${"x".repeat(99)}\n`;
+
+    it.each([[[7, 13]], [[1]], [[1 << 20]]])(
+      "refuses an event that never ends (split into %j bytes) and reports the limit once",
+      (sizes) => {
+        const seen: SseLimitError[] = [];
+        const d = createSseDecoder({ maxEventBytes: 1000, onLimit: (e) => seen.push(e) });
+        const chunks = splitEvery(enc.encode(`data: first\n\n${line.repeat(20)}`), sizes);
+        const events: SseEvent[] = [];
+        expect(() => chunks.forEach((c) => events.push(...d.push(c)))).toThrow(SseEventTooLargeError);
+        expect(seen.map((e) => [e.limit, e.message])).toEqual([
+          ["event", "upstream stream event exceeded 1000 bytes"],
+        ]);
+      },
+    );
+
+    it("counts an unfinished line, so one endless line is refused at the limit", () => {
+      const d = createSseDecoder({ maxEventBytes: 1024 });
+      expect(() => d.push(enc.encode(`data: ${"y".repeat(1000)}`))).not.toThrow();
+      expect(() => d.push(enc.encode("y".repeat(100)))).toThrow(/exceeded 1 KiB/);
+    });
+
+    it("counts UTF-8 bytes, not characters", () => {
+      const d = createSseDecoder({ maxEventBytes: 1000 });
+      expect(() => d.push(enc.encode(`data: ${"é".repeat(400)}\ndata: ${"é".repeat(200)}\n`))).toThrow(
+        SseEventTooLargeError,
+      );
+    });
+
+    it("starts again at every event: a long stream of small events passes", () => {
+      const d = createSseDecoder({ maxEventBytes: 1000 });
+      const events = d.push(enc.encode(`${line}${line}${line}\n`.repeat(500)));
+      expect(events).toHaveLength(500);
+    });
   });
 });

@@ -1,12 +1,16 @@
 /**
- * Redaction before storage (DESIGN section 6): e-mail addresses, payment card numbers (Luhn-checked, so order
- * numbers survive) and phone numbers by default, plus configured extra patterns.
+ * Redaction of personal data (DESIGN section 6): e-mail addresses, payment card numbers (Luhn-checked, so order
+ * numbers survive) and phone numbers by default, plus configured extra patterns. The gateway redacts every incident
+ * event before it is written anywhere (queue job, spool file, deep-scan job) and marks it `redacted`; the intake
+ * worker redacts only events without that mark (written by a gateway older than this module), so no text is
+ * redacted twice. Shared by both sides, so it lives here and imports neither.
  *
  * Every built-in matcher runs in time linear in the text, because the text is whatever a client sent: e-mails are
  * found by a hand-written scanner (the regex it replaces, with unbounded runs on both sides of `@`, backtracked
  * quadratically: 24 s on 100 KB of `a`), and the card and phone regexes use only bounded quantifiers and
  * one-character lookarounds, so each start position costs a bounded number of steps.
  */
+import type { IncidentEvent } from "./incident.ts";
 
 export interface RedactOptions {
   emails: boolean;
@@ -19,6 +23,7 @@ export interface RedactOptions {
   patterns: readonly string[];
 }
 
+/** Redacts one text. */
 export type Redactor = (text: string) => string;
 
 /** Character classes of the e-mail scanner, indexed by char code (ASCII only; anything else is in no class). */
@@ -132,4 +137,45 @@ export function createRedactor(o: RedactOptions): Redactor {
     for (const re of extra) out = out.replace(re, "[REDACTED]");
     return out;
   };
+}
+
+/** Redacts the text of an incident event (conversation, completion, client user id); returns a new event. */
+export type EventRedactor = (event: IncidentEvent) => IncidentEvent;
+
+/**
+ * Applies `redact` to every client- or model-written text of `e` and marks the result `redacted`. The released and
+ * held-back parts of a cut completion are redacted separately, so `cutAt` still points at the cut. Redaction is
+ * not idempotent in every corner (a card-shaped run that failed the Luhn check can hide a shorter valid one until a
+ * phone number inside it is replaced), which is why the mark, not a second pass, tells intake the work is done.
+ */
+export function redactIncidentEvent(e: IncidentEvent, redact: Redactor): IncidentEvent {
+  const conversation = e.conversation.map((t) => ({ role: t.role, text: redact(t.text) }));
+  let completion = e.completion;
+  if (completion) {
+    const cut = completion.cutAt;
+    const head = redact(completion.excerpt.slice(0, cut ?? completion.excerpt.length));
+    const tail = cut === undefined ? "" : redact(completion.excerpt.slice(cut));
+    completion = {
+      ...completion,
+      excerpt: head + tail,
+      ...(cut !== undefined ? { cutAt: head.length } : {}),
+    };
+  }
+  const client = {
+    ...e.client,
+    ...(e.client.userId !== undefined ? { userId: redact(e.client.userId) } : {}),
+  };
+  return { ...e, conversation, ...(completion ? { completion } : {}), client, redacted: true };
+}
+
+/**
+ * Builds the event redactor the gateway applies before an incident is written anywhere.
+ *
+ * @example
+ * const redactEvent = createEventRedactor(config.incidents.redact);
+ * producer.publish(redactEvent(event));
+ */
+export function createEventRedactor(o: RedactOptions): EventRedactor {
+  const redact = createRedactor(o);
+  return (event) => redactIncidentEvent(event, redact);
 }

@@ -1,0 +1,64 @@
+/**
+ * `POST /v1/messages/count_tokens` (Anthropic): passed through to the upstream that serves the model. Nothing is
+ * generated, so nothing is screened; the request still needs a key with the `chat` scope and obeys the body limit.
+ */
+import type { Hono } from "hono";
+import { z } from "zod";
+import { anthropicDialect } from "../dialects/anthropic.ts";
+import { zodMessage } from "../dialects/zod-message.ts";
+import type { AppEnv } from "../env.ts";
+import { GatewayError } from "../errors.ts";
+import { clientGoneSignal, headerOf, readBodyText } from "../http/node-io.ts";
+import { auth } from "../middleware/auth.ts";
+import { readUpstreamBody, upstreamStatusError } from "../upstream/upstreams.ts";
+import { limitReporter } from "./forward-stream.ts";
+import { recordOutcome } from "./outcome.ts";
+
+const bodySchema = z.looseObject({ model: z.string().min(1) });
+
+function modelOf(raw: string): string {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw) as unknown;
+  } catch {
+    throw new GatewayError("invalid_json", "request body is not valid JSON");
+  }
+  const parsed = bodySchema.safeParse(body);
+  if (!parsed.success) throw new GatewayError("invalid_request", zodMessage(parsed.error));
+  return parsed.data.model;
+}
+
+export function registerCountTokensRoute(app: Hono<AppEnv>): void {
+  app.post(
+    "/v1/messages/count_tokens",
+    async function setDialect(c, next) {
+      c.set("dialect", anthropicDialect);
+      await next();
+    },
+    auth({ scope: "chat" }),
+    async function countTokens(c) {
+      const deps = c.var.deps;
+      const raw = await readBodyText(c, deps.config.server.modelBodyLimitBytes);
+      const model = modelOf(raw);
+      const route = deps.router.match(model, "anthropic");
+      const upstream = route && deps.upstreams.get(route.upstream);
+      if (!upstream)
+        throw new GatewayError("unknown_model", `model "${model}" is not served by this gateway`);
+      const signal = clientGoneSignal(c);
+      const res = await upstream.call({
+        path: c.req.path,
+        body: raw,
+        clientHeader: (name) => headerOf(c, name),
+        requestId: c.var.requestId,
+        signal,
+      });
+      if (res.status >= 400) throw await upstreamStatusError(upstream.name, res);
+      const text = await readUpstreamBody(upstream.name, res, {
+        signal,
+        onLimit: limitReporter(c, upstream.name),
+      });
+      recordOutcome(c, { decision: "allow", status: 200 });
+      return c.body(text, 200, { "content-type": res.contentType || "application/json" });
+    },
+  );
+}
