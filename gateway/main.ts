@@ -124,7 +124,13 @@ function openRedis(url: string, logger: Logger): IncidentRedis {
   return { command, producer, subscriber };
 }
 
-type BuiltDeps = Deps & { setReady(v: boolean): void; ir?: IncidentResponse; redis?: IncidentRedis };
+type BuiltDeps = Deps & {
+  setReady(v: boolean): void;
+  /** Adds a condition `ready()` also needs (the supervised worker process). */
+  requireAlso(check: () => boolean): void;
+  ir?: IncidentResponse;
+  redis?: IncidentRedis;
+};
 
 async function buildDeps(rt: Runtime, logger: Logger, env: NodeJS.ProcessEnv): Promise<BuiltDeps> {
   const { config } = rt;
@@ -154,6 +160,7 @@ async function buildDeps(rt: Runtime, logger: Logger, env: NodeJS.ProcessEnv): P
   const policies = resolvePolicies(config.policies, registry.infos);
   ir?.attachPolicies(policies, registry.infos);
   let ready = false;
+  let also: () => boolean = () => true;
   const router = createRouter(config);
   const upstreams = createUpstreams(config, env);
   return {
@@ -189,9 +196,12 @@ async function buildDeps(rt: Runtime, logger: Logger, env: NodeJS.ProcessEnv): P
     incidents:
       ir?.producer ??
       createSpoolProducer(spool, (e) => logger.error({ err: e }, "incident spool write failed"), redactEvent),
-    ready: () => ready,
+    ready: () => ready && also(),
     setReady: (v) => {
       ready = v;
+    },
+    requireAlso: (check) => {
+      also = check;
     },
   };
 }
@@ -320,6 +330,7 @@ async function main(): Promise<void> {
   });
   const noWorkers = args.noWorkers || isClusterWorker();
   const workers = startWorkers(rt, { noWorkers, env, logger });
+  if (workers) deps.requireAlso(() => workers.healthy());
   deps.setReady(true);
   logger.info({ url, demoUpstream: rt.demo?.url, classifiers: [...deps.classifiers.keys()] }, "listening");
 

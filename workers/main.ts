@@ -172,11 +172,22 @@ async function main(): Promise<void> {
   const connection = new Redis(config.redis.url, { maxRetriesPerRequest: null });
   connection.on("error", (e: Error) => logger.debug({ err: e.message }, "redis error"));
   const { started, metrics } = startAll(config, connection, logger);
-  const { server, url } = await serveMetrics(metrics.registry, {
-    host: config.server.host,
-    port: config.incidents.workerMetricsPort,
-  });
+  const port = config.incidents.workerMetricsPort;
+  const { server, url } = await serveMetrics(metrics.registry, { host: config.server.host, port }).catch(
+    (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EADDRINUSE") throw e;
+      // Another instance on this host holds it: say so in one line and exit; a gateway that supervises this
+      // process reports not ready meanwhile and retries with backoff.
+      logger.error(
+        { port },
+        "worker metrics port in use: set PORTCULLIS_WORKER_METRICS_PORT (incidents.workerMetricsPort; 0 picks a free port)",
+      );
+      process.exit(1);
+    },
+  );
   logger.info({ metrics: url, queues: started.workers.map((w) => w.name) }, "workers ready");
+  // A supervising gateway counts itself ready only once its workers are.
+  if (process.send && env.PORTCULLIS_WORKERS_PARENT_IPC === "1") process.send({ type: "workers-ready" });
 
   let stopping = false;
   const shutdown = (signal: string): void => {
