@@ -311,7 +311,8 @@ export function createIdList(capacity = 1024): IdList {
   return { ids: new Int32Array(capacity), length: 0 };
 }
 
-function pushId(list: IdList, id: number): void {
+/** Appends `id` to `list`, growing it as needed. */
+export function pushId(list: IdList, id: number): void {
   if (list.length === list.ids.length) {
     const grown = new Int32Array(list.ids.length * 2);
     grown.set(list.ids);

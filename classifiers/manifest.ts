@@ -28,6 +28,25 @@ export const manifestSchema = z.object({
     dim: z.number().int().positive(),
     hidden: z.number().int().nonnegative(),
   }),
+  /**
+   * Windowed scoring (`windows.ts`): long inputs are also scored in windows of `tokens` tokens every `stride`
+   * tokens over the listed bags. The thresholds were calibrated with it; absent = the whole input only.
+   */
+  windows: z
+    .object({
+      tokens: z.number().int().positive(),
+      stride: z.number().int().positive(),
+      bags: z.array(z.number().int().nonnegative()).min(1),
+      /** Window thresholds were set on the benign rows with at least this many windows. */
+      minWindows: z.number().int().positive().optional(),
+      /** Calibrated thresholds of the raw window maximum; `classify` maps window scores onto `thresholds`. */
+      thresholds: z.partialRecord(z.enum(SCORE_KEYS), thresholds).optional(),
+    })
+    .refine(
+      (w) => w.stride <= w.tokens && w.tokens % w.stride === 0,
+      "windows.stride must divide windows.tokens",
+    )
+    .optional(),
   /** Per score key: `flag` / `block` thresholds calibrated on benign val rows. */
   thresholds: z.partialRecord(z.enum(SCORE_KEYS), thresholds),
   calibration: z.object({
@@ -56,5 +75,7 @@ export async function readManifest(dir: string): Promise<Manifest> {
   const path = join(dir, "manifest.json");
   const parsed = manifestSchema.safeParse(JSON.parse(await readFile(path, "utf8")));
   if (!parsed.success) throw new Error(`${path}: ${parsed.error.message}`);
+  if (parsed.data.windows?.bags.some((b) => b >= parsed.data.architecture.bags))
+    throw new Error(`${path}: windows.bags names a bag the model does not have`);
   return parsed.data;
 }

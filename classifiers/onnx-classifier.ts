@@ -7,19 +7,26 @@
  * p50 13 us / p99 49 us. Most of that is featurization in JS, which a worker would only move, at the price of
  * a postMessage round trip and a copy per call; the native run itself is tens of microseconds. So these models
  * run inline; the transformer kind (milliseconds per run) uses the worker pool in `transformer/pool.ts`.
+ *
+ * Windowed scoring (`windows.ts`, models whose manifest has `windows`) makes the cost grow with the text instead of
+ * stopping at the token cap: `npm run bench:micro` (2026-12-02, same machine, noisy) prompt model p50 75 us at 200
+ * chars (25 us before), 460 us at 2 KB (190 us), 3.2 ms at 16 KB (0.4 ms), 23-27 ms at 100 KB (1.2-1.5 ms); the
+ * completion model ~21 ms and the conversation model ~30 ms at 100 KB. Linear, about 0.25 ms per KB, almost all of
+ * it summing embedding rows in JS. That still fits inline for ordinary requests; the gateway's text-length cap
+ * bounds the rest (a 100 KB input holds the event loop for ~25 ms).
  */
 import { createHash } from "node:crypto";
 import { createReadStream, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { InferenceSession } from "onnxruntime-node";
 import { createFeatureCursor, createIdList, featurizeText } from "./featurize.ts";
-import type { FeaturizerSettings, IdList } from "./featurize.ts";
+import type { FeaturizerSettings } from "./featurize.ts";
 import { readManifest } from "./manifest.ts";
 import type { Manifest } from "./manifest.ts";
-import { fixedTailHead, inputWidth, poolMean, referenceForward } from "./model.ts";
+import { fixedTailHead, inputWidth, poolMean } from "./model.ts";
 import type { ModelWeights } from "./model.ts";
 import { importOnnxWeights } from "./onnx/export.ts";
-import { featurizeInput } from "./train/examples.ts";
+import { inputToBagTexts } from "./stage-input.ts";
 import { err, ok } from "./types.ts";
 import type {
   Classifier,
@@ -30,6 +37,9 @@ import type {
   Scores,
   StreamScorer,
 } from "./types.ts";
+import { combineWindowScores } from "./window-scale.ts";
+import { createWindowScorer, featurizeBags, windowedForward } from "./windows.ts";
+import type { BagFeatures, BagScratch } from "./windows.ts";
 
 /** Options of `createOnnxClassifier`. */
 export interface OnnxClassifierOptions {
@@ -91,19 +101,26 @@ export async function createOnnxClassifier(opts: OnnxClassifierOptions): Promise
     executionMode: "sequential",
     graphOptimizationLevel: "all",
   });
-  // JS copies of the weights serve the incremental stream scorer and the parity reference. Only the completion
-  // model streams in the gateway, so the others load theirs on first use (saves ~25 MB RSS per process).
+  // JS copies of the weights serve the window scores, the incremental stream scorer and the parity reference.
+  // A model with windows or a stream scorer loads them now (decoding 16 MB takes tens of milliseconds, which no
+  // request should wait for); one with neither only on first use of the reference (saves 8-16 MB RSS).
   const readWeights = (): ModelWeights => importOnnxWeights(readFileSync(modelPath), manifest.labels);
-  let weights = manifest.stage === "completion" ? readWeights() : undefined;
+  const windows = manifest.windows;
+  let weights = manifest.stage === "completion" || windows ? readWeights() : undefined;
   const weightsOf = (): ModelWeights => (weights ??= readWeights());
+  const windowScorer = windows ? createWindowScorer(weightsOf(), windows) : undefined;
   const settings: FeaturizerSettings = manifest.featurizer;
-  const scratch: IdList[] = [];
+  const scratch: BagScratch = [];
   const name = opts.name ?? manifest.name;
+  const bagsOf = (input: ClassifierInput, buffers?: BagScratch): BagFeatures[] =>
+    featurizeBags(settings, windows, inputToBagTexts({ ...input, stage: manifest.stage }), buffers);
 
-  const run = async (bags: IdList[]): Promise<Float32Array> => {
+  // Tensors are built (copied out of the scratch buffers) before the first await, so concurrent calls may share
+  // the buffers.
+  const run = async (bags: readonly BagFeatures[]): Promise<Float32Array> => {
     const feeds: Record<string, InferenceSession.OnnxValueMapType[string]> = {};
-    bags.forEach((ids, b) => {
-      feeds[`ids_${b}`] = new ort.Tensor("int32", ids.ids.slice(0, ids.length), [ids.length]);
+    bags.forEach(({ whole }, b) => {
+      feeds[`ids_${b}`] = new ort.Tensor("int32", whole.ids.slice(0, whole.length), [whole.length]);
     });
     const out = await session.run(feeds);
     return out["scores"]?.data as Float32Array;
@@ -117,18 +134,21 @@ export async function createOnnxClassifier(opts: OnnxClassifierOptions): Promise
     async classify(input: ClassifierInput, signal: AbortSignal): Promise<Result<Scores, ClassifierError>> {
       if (signal.aborted) return err(aborted);
       try {
-        const probs = await run(featurizeInput(settings, { ...input, stage: manifest.stage }, scratch));
-        return ok(toScores(manifest.labels, probs));
+        const bags = bagsOf(input, scratch);
+        // The whole input as the model was trained on it (ONNX), then per key the max with the windows (TS).
+        // Copied: the scorer's buffer is reused by the next call, which may run during the await below.
+        const win = windowScorer?.score(bags)?.slice() ?? null;
+        const probs = await run(bags);
+        if (!win) return ok(toScores(manifest.labels, probs));
+        const wth = { whole: manifest.thresholds, windows: windows?.thresholds };
+        return ok(toScores(manifest.labels, combineWindowScores(manifest.labels, probs, win, wth)));
       } catch (e: unknown) {
         return err(failed(`${name}: inference failed`, e));
       }
     },
     createStreamScorer: (context: string) => createEmbeddingStreamScorer(weightsOf(), settings, context),
     scoreReference: (input) =>
-      toScores(
-        manifest.labels,
-        referenceForward(weightsOf(), featurizeInput(settings, { ...input, stage: manifest.stage }, [])),
-      ),
+      toScores(manifest.labels, windowedForward(weightsOf(), bagsOf(input), windows, manifest.thresholds)),
     close: () => session.release(),
   };
 }

@@ -1,9 +1,10 @@
 /**
- * `npm run bench:micro [-- --models models --iterations 3000 --cold-iterations 200]`
- * p50/p99 latency per shipped model for 200-character and 2 KB inputs (the whole `classify` call:
+ * `npm run bench:micro [-- --models models --iterations 3000 --cold-iterations 200 --long-kb 16,100]`
+ * p50/p99 latency per shipped model for 200-character, 2 KB and long inputs (the whole `classify` call:
  * featurize + onnxruntime run), each case again with the CPU caches flushed before each call (what
  * a request meets on a lightly loaded gateway: the embedding tables are 8-16 MB), and one incremental stream
- * update of the completion model.
+ * update of the completion model. Long inputs (`--long-kb`, one tenth of the iterations, at least 20) show the cost
+ * of windowed scoring, which grows with the text: the gateway's text-length cap is set from it.
  * Results decide inline vs worker pool (CONVENTIONS 9); see the comment in classifiers/onnx-classifier.ts.
  */
 import { join, resolve } from "node:path";
@@ -16,10 +17,15 @@ const { values } = parseArgs({
     models: { type: "string", default: "models" },
     iterations: { type: "string", default: "3000" },
     "cold-iterations": { type: "string", default: "200" },
+    "long-kb": { type: "string", default: "16,100" },
   },
 });
 const iterations = Number(values.iterations);
 const coldIterations = Number(values["cold-iterations"]);
+const longSizes = values["long-kb"]
+  .split(",")
+  .filter((x) => x.trim() !== "")
+  .map((kb) => Math.round(Number(kb) * 1024));
 const signal = new AbortController().signal;
 
 const SENTENCES = [
@@ -58,10 +64,13 @@ function percentiles(samples: number[]): { p50: number; p99: number } {
   return { p50: at(0.5), p99: at(0.99) };
 }
 
-async function measure(fn: (i: number) => Promise<unknown>): Promise<{ p50: number; p99: number }> {
-  for (let i = 0; i < Math.min(500, iterations); i++) await fn(i);
+async function measure(
+  fn: (i: number) => Promise<unknown>,
+  n = iterations,
+): Promise<{ p50: number; p99: number }> {
+  for (let i = 0; i < Math.min(500, n); i++) await fn(i);
   const samples: number[] = [];
-  for (let i = 0; i < iterations; i++) {
+  for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     await fn(i);
     samples.push((performance.now() - t0) * 1000);
@@ -75,9 +84,12 @@ function evictCaches(): void {
   for (let j = 0; j < evictBuffer.length; j += 8) evictBuffer[j] = (evictBuffer[j] ?? 0) + 1;
 }
 
-async function measureCold(fn: (i: number) => Promise<unknown>): Promise<{ p50: number; p99: number }> {
+async function measureCold(
+  fn: (i: number) => Promise<unknown>,
+  n = coldIterations,
+): Promise<{ p50: number; p99: number }> {
   const samples: number[] = [];
-  for (let i = 0; i < coldIterations; i++) {
+  for (let i = 0; i < n; i++) {
     evictCaches();
     const t0 = performance.now();
     await fn(i);
@@ -90,14 +102,17 @@ const rows: string[][] = [];
 const fmt = (x: number) => `${x.toFixed(1)} us`;
 for (const stage of ["prompt", "completion", "conversation"] as const) {
   const clf = await createOnnxClassifier({ dir: join(resolve(values.models), stage) });
-  for (const chars of [200, 2048]) {
-    const inputs = Array.from({ length: 16 }, (_, s) => inputFor(stage, chars, s));
-    const r = await measure((i) => clf.classify(inputs[i % inputs.length] as ClassifierInput, signal));
-    const size = chars === 200 ? "200 chars" : "2 KB";
+  for (const chars of [200, 2048, ...longSizes]) {
+    const long = chars > 2048;
+    const inputs = Array.from({ length: long ? 4 : 16 }, (_, s) => inputFor(stage, chars, s));
+    const n = long ? Math.max(20, Math.round(iterations / 10)) : iterations;
+    const r = await measure((i) => clf.classify(inputs[i % inputs.length] as ClassifierInput, signal), n);
+    const size = chars === 200 ? "200 chars" : `${Math.round(chars / 1024)} KB`;
     rows.push([stage, `classify ${size}`, fmt(r.p50), fmt(r.p99)]);
     if (coldIterations > 0) {
-      const cold = await measureCold((i) =>
-        clf.classify(inputs[i % inputs.length] as ClassifierInput, signal),
+      const cold = await measureCold(
+        (i) => clf.classify(inputs[i % inputs.length] as ClassifierInput, signal),
+        long ? Math.max(20, Math.round(coldIterations / 10)) : coldIterations,
       );
       rows.push([stage, `classify ${size}, caches flushed first`, fmt(cold.p50), fmt(cold.p99)]);
     }

@@ -2,8 +2,9 @@
  * `npm run eval [-- --data DIR] [--synthetic DIR] [--models models] [--out models/eval-report] [--holdouts]`
  * Scores every row with the served ONNX models: headline out-of-distribution figures (realistic benign traffic,
  * eval-only harmful and attack sources, look-alikes, with the asl3 action), then the in-distribution `val` split
- * (permissive and all rows). `--holdouts` also runs leave-one-source-out training (slow: one prompt-model
- * training per group, `--holdout-epochs` each) into `<out>-holdouts.json`; the report includes the latest one.
+ * (permissive and all rows), and the padded-request probe (`eval/padding.ts`). `--holdouts` also runs
+ * leave-one-source-out training (slow: one prompt-model training per group, `--holdout-epochs` each) into
+ * `<out>-holdouts.json`; the report includes the latest one.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
@@ -13,6 +14,7 @@ import type { CompletionRow } from "../data.ts";
 import { evaluateSubset } from "../eval/evaluate.ts";
 import type { ScoredRow } from "../eval/evaluate.ts";
 import { headlineFigures } from "../eval/headline.ts";
+import { paddedFigures, stageProbe } from "../eval/padded-figures.ts";
 import { runHoldouts } from "../eval/loso.ts";
 import type { HoldoutFigures } from "../eval/loso.ts";
 import { renderMarkdown } from "../eval/markdown.ts";
@@ -24,7 +26,7 @@ import { expandInput } from "../normalize.ts";
 import { createOnnxClassifier } from "../onnx-classifier.ts";
 import { rowToClassifierInput } from "../stage-input.ts";
 import { STAGES } from "../types.ts";
-import type { Stage } from "../types.ts";
+import type { ClassifierInput, Scores, Stage } from "../types.ts";
 
 const { values } = parseArgs({
   options: {
@@ -56,7 +58,24 @@ async function evalStage(stage: Stage): Promise<StageReport> {
     everything.push({ row, scores: res.value });
   }
   const th = clf.manifest.thresholds;
-  const headline = headlineFigures(stage, everything, th);
+  const screen = async (input: ClassifierInput): Promise<Scores> => {
+    const res = await clf.classify(expandInput(input), signal);
+    if (!res.ok) throw new Error(res.error.message);
+    return res.value;
+  };
+  const promptRows =
+    stage === "conversation" ? (await readStageData(dataDir, "prompt", syntheticDir)).map((r) => r.row) : [];
+  const settings = clf.manifest.featurizer;
+  const probe = stageProbe(
+    stage,
+    everything.map((s) => s.row),
+    promptRows,
+    settings,
+  );
+  const headline = {
+    ...headlineFigures(stage, everything, th),
+    padded: await paddedFigures(stage, probe, screen, th, { settings, scored: everything }),
+  };
   const scored = everything.filter((s) => s.row.split === "val" && !isSynthetic(s.row));
   const rows = scored.map((s) => s.row);
   const report: StageReport = {

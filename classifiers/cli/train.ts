@@ -1,8 +1,10 @@
 /**
  * `npm run train [-- --data DIR] [--synthetic DIR] [--out models] [--stage prompt|completion|conversation] [--limit N]
- *  [--seed N] [--no-write] [--set key=value ...]`
+ *  [--seed N] [--no-write] [--set key=value ...] [--calibrate-only]`
  * Trains the three models from the permissive train rows of the shared data plus the synthetic rows
- * (`data/synthetic`) and writes `models/<stage>/{model.onnx,manifest.json}`.
+ * (`data/synthetic`) and writes `models/<stage>/{model.onnx,manifest.json}`. `--calibrate-only` trains nothing:
+ * it recomputes the thresholds (and window settings) of the models already in `--out` from the current config and
+ * rewrites their manifests, leaving `model.onnx` untouched.
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -10,6 +12,7 @@ import cliProgress from "cli-progress";
 import { resolveDataDir, resolveSyntheticDir } from "../data.ts";
 import { DEFAULT_SEED, STAGE_CONFIGS } from "../train/config.ts";
 import type { StageConfig } from "../train/pipeline.ts";
+import { recalibrateStage } from "../train/calibration.ts";
 import { trainStage } from "../train/pipeline.ts";
 import { STAGES } from "../types.ts";
 import type { Stage } from "../types.ts";
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     "no-write": { type: "boolean", default: false },
     "no-progress": { type: "boolean", default: false },
     set: { type: "string", multiple: true },
+    "calibrate-only": { type: "boolean", default: false },
   },
 });
 
@@ -45,6 +49,22 @@ const stages = (values.stage ?? [...STAGES]) as Stage[];
 for (const s of stages) if (!STAGES.includes(s)) throw new Error(`unknown stage ${s}`);
 const dataDir = resolveDataDir(values.data);
 const seed = values.seed ? Number(values.seed) : DEFAULT_SEED;
+if (values["calibrate-only"]) {
+  for (const stage of stages) {
+    const started = Date.now();
+    const manifest = await recalibrateStage({
+      stage,
+      dataDir,
+      syntheticDir: resolveSyntheticDir(values.synthetic),
+      windows: withOverrides(STAGE_CONFIGS[stage], values.set ?? []).windows,
+      dir: resolve(values.out, stage),
+    });
+    process.stdout.write(`${stage}: recalibrated in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+    process.stdout.write(`${stage}: ${JSON.stringify(manifest.eval)}\n`);
+    process.stdout.write(`${stage}: thresholds ${JSON.stringify(manifest.thresholds)}\n`);
+  }
+  process.exit(0);
+}
 const bars = new cliProgress.MultiBar(
   {
     format: "{stage} [{bar}] {percentage}% | {value}/{total} steps | eta {eta_formatted}",

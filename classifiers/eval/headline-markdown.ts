@@ -1,6 +1,7 @@
 /** Markdown for the headline (out-of-distribution) figures and the leave-one-out runs. */
 import type { ActionRates, GroupFigures, HeadlineReport } from "./headline.ts";
 import type { HoldoutFigures } from "./loso.ts";
+import type { PaddedFigures } from "./padded-figures.ts";
 
 const pct = (x: number | null | undefined): string =>
   x === null || x === undefined ? "-" : `${(x * 100).toFixed(1)}%`;
@@ -26,8 +27,11 @@ const groupRow = (name: string, g: GroupFigures): string[] => [
 ];
 const RATE_HEAD = ["rows", "asl3 flag or block", "asl3 block"];
 
+/** The headline of a stage with the padded-request probe (`padding.ts`; absent in reports before it). */
+export type HeadlineWithProbe = HeadlineReport & { padded?: PaddedFigures };
+
 /** One stage's headline section. */
-export function headlineMd(h: HeadlineReport): string {
+export function headlineMd(h: HeadlineWithProbe): string {
   const parts: string[] = [`### ${h.stage}: out-of-distribution (asl3 action, model alone)`];
   parts.push(
     `Realistic benign traffic (report half; the calibration half set the thresholds): **${pct(h.realisticBenign.flagOrBlock)} flagged or blocked, ${pct(h.realisticBenign.blocked)} blocked** of ${h.realisticBenign.rows} rows.`,
@@ -89,7 +93,34 @@ export function headlineMd(h: HeadlineReport): string {
       ),
     );
   }
+  if (h.padded) parts.push(paddedMd(h.padded));
   return parts.join("\n\n");
+}
+
+const POSITION_NAMES: Record<string, string> = {
+  alone: "alone (no padding)",
+  start: "at the start",
+  middle: "in the middle",
+  end: "at the end",
+  afterCap: "at the end, after the token cap",
+};
+
+/** The padded-request probe of one stage. */
+function paddedMd(p: PaddedFigures): string {
+  const both = (a: ActionRates | undefined) => (a ? `${pct(a.flagOrBlock)} / ${pct(a.blocked)}` : "-");
+  const rows = Object.keys(POSITION_NAMES).map((pos) => {
+    const k = pos as keyof PaddedFigures["harmful"];
+    return [POSITION_NAMES[pos] ?? pos, both(p.harmful[k]), both(p.benign[k])];
+  });
+  const n = p.harmful.alone?.rows ?? 0;
+  return [
+    `Padded requests (${n} harmful and ${p.benign.alone?.rows ?? 0} benign requests, each alone and inside realistic benign text of the report half joined to ~${p.padTokens} tokens, or after ~${p.capTokens} tokens): asl3 flag or block / block.`,
+    table(["request", "harmful", "benign (control)"], rows),
+    `Long benign text alone: the padding (~${p.padTokens} tokens) ${both(p.padding.end)}, the long padding (~${p.capTokens} tokens) ${both(p.padding.afterCap)}; ` +
+      `realistic benign traffic (report half) by length: ${Object.entries(p.realisticByLength)
+        .map(([k, v]) => `${k} ${both(v)} of ${v.rows}`)
+        .join(", ")}.`,
+  ].join("\n\n");
 }
 
 /** The leave-one-out section. */

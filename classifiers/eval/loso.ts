@@ -9,7 +9,9 @@ import { isSynthetic, readStageData, rowAttack } from "../data.ts";
 import type { DataRow } from "../data.ts";
 import { toScores } from "../onnx-classifier.ts";
 import type { StageConfig } from "../train/pipeline.ts";
-import { scoreReference, toItems, trainStage } from "../train/pipeline.ts";
+import { scoreReference } from "../train/calibration.ts";
+import { toItems } from "../train/examples.ts";
+import { trainStage } from "../train/pipeline.ts";
 import { actionRates, groupFigures } from "./headline.ts";
 import type { ActionRates, GroupFigures } from "./headline.ts";
 import type { ScoredRow } from "./evaluate.ts";
@@ -152,7 +154,7 @@ export async function runHoldouts(o: HoldoutOptions): Promise<HoldoutFigures[]> 
     const members = all.filter((r) => g.member(r.row));
     const score = (rows: typeof all): ScoredRow[] => {
       const items = toItems(stage, rows);
-      const probs = scoreReference(res.weights, o.config.featurizer, items);
+      const probs = scoreReference(res.weights, o.config.featurizer, items, res.manifest);
       return items.map((it, i) => ({ row: it.row, scores: toScores(res.weights.labels, probs[i] ?? []) }));
     };
     const realistic = score(realisticRows);

@@ -1,7 +1,7 @@
 /** Renders the eval report (JSON shape from `cli/eval.ts`) as Markdown. */
 import type { SubsetReport } from "./evaluate.ts";
-import type { HeadlineReport } from "./headline.ts";
 import { headlineMd, holdoutsMd, table } from "./headline-markdown.ts";
+import type { HeadlineWithProbe } from "./headline-markdown.ts";
 import type { HoldoutFigures } from "./loso.ts";
 import type { SanityReport } from "./sanity.ts";
 import type { StreamingFigure } from "./streaming.ts";
@@ -12,7 +12,7 @@ export interface StageReport {
   readonly model: string;
   readonly thresholds: Record<string, { flag: number; block: number }>;
   /** Out-of-distribution figures with the asl3 action (the headline). */
-  readonly headline: HeadlineReport;
+  readonly headline: HeadlineWithProbe;
   readonly subsets: Record<string, SubsetReport>;
   readonly streaming?: Record<string, StreamingFigure>;
   /** The everyday sanity set (prompt stage; hand-written, never trained on). */

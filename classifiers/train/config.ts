@@ -70,6 +70,10 @@ export const STAGE_CONFIGS: Record<Stage, StageConfig> = {
     benignPhraseShare: 0.3,
     firstSentenceShare: 0.5,
     labelSmoothing: 0.05,
+    // 16-token windows (the harmful training prompts are 18 tokens at the median); window thresholds set on
+    // prompts of at least 16 windows (~136 tokens). Chosen on the calibration half (models/README.md).
+    windows: { tokens: 16, stride: 8, bags: [0], minWindows: 16 },
+    windowAugment: { tokens: 32, paddedShare: 0.3, cropShare: 1 },
   },
   completion: {
     featurizer: featurizer(1 << 16, 4096),
@@ -85,6 +89,9 @@ export const STAGE_CONFIGS: Record<Stage, StageConfig> = {
     contextSwapShare: 0.3,
     prefixShare: 0.3,
     degenerateShare: 0.3,
+    // The completion model is not retrained for windows; 64-token windows every 16 tokens, thresholds set on
+    // every answer longer than one window (on answers of 4+ windows: too few rows, padded recall 28% -> 8%).
+    windows: { tokens: 64, stride: 16, bags: [0] },
   },
   conversation: {
     featurizer: featurizer(1 << 16),
@@ -97,6 +104,9 @@ export const STAGE_CONFIGS: Record<Stage, StageConfig> = {
     weights: { sourcePower: 0.5, weakFactor: 0.5, harmfulShare: 0.35, sourceFactors: SOURCE_FACTORS },
     augmentShare: 0.3,
     labelSmoothing: 0.05,
+    // Windows as long as the token cap: only text past it gains windows (no blind spot). Shorter windows of long
+    // conversations flagged 20-70% of benign padded histories (models/README.md).
+    windows: { tokens: 1024, stride: 512, bags: [0, 1] },
   },
 };
 

@@ -5,7 +5,8 @@
 import { createIdList, featurizeText } from "../featurize.ts";
 import type { FeaturizerSettings, IdList } from "../featurize.ts";
 import { isSynthetic, rowAttack } from "../data.ts";
-import type { DataRow, PromptRow } from "../data.ts";
+import type { DataRow, LoadedRow, PromptRow } from "../data.ts";
+import { expandInput } from "../normalize.ts";
 import { createRng, shuffle } from "../rng.ts";
 import { inputToBagTexts, rowToClassifierInput } from "../stage-input.ts";
 import { HARM_CATEGORIES } from "../types.ts";
@@ -24,6 +25,14 @@ export interface LabelledInput {
   /** Source used for weighting (augmented rows get an `aug:` prefix). */
   readonly source: string;
 }
+
+/** The classifier inputs of rows (rows without fields for the stage are skipped). */
+export const toItems = (stage: Stage, rows: readonly LoadedRow[]): LabelledInput[] =>
+  rows.flatMap(({ row }) => {
+    const input = rowToClassifierInput(stage, row);
+    // Encoded spans are decoded as the gateway's screener decodes them before any classifier runs.
+    return input ? [{ input: expandInput(input), row, source: row.source }] : [];
+  });
 
 /**
  * Label vector and mask: `harmful` and `attack` always count; category heads count for benign rows

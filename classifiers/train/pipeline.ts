@@ -5,20 +5,18 @@
 import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { calibrate } from "../calibrate.ts";
 import { digestRows, readStageData } from "../data.ts";
 import type { DataRow, LoadedRow, PromptRow } from "../data.ts";
-import { isRealisticBenign, realisticHalf } from "../eval/realistic.ts";
-import { expandInput } from "../normalize.ts";
-import type { FeaturizerSettings, IdList } from "../featurize.ts";
+import type { FeaturizerSettings } from "../featurize.ts";
 import type { Manifest } from "../manifest.ts";
-import { referenceForward } from "../model.ts";
 import type { ModelWeights } from "../model.ts";
 import { exportOnnx } from "../onnx/export.ts";
 import { createRng } from "../rng.ts";
-import { STAGE_BAGS, rowToClassifierInput } from "../stage-input.ts";
-import type { ScoreKey, Stage } from "../types.ts";
-import { summarize } from "./summary.ts";
+import { STAGE_BAGS } from "../stage-input.ts";
+import type { Stage } from "../types.ts";
+import type { WindowSettings } from "../windows.ts";
+import { CALIBRATION, CALIBRATION_SPLIT, calibrateWeights } from "./calibration.ts";
+import type { CalibrationResult } from "./calibration.ts";
 import {
   augmentContextSwap,
   augmentConversations,
@@ -28,33 +26,13 @@ import {
   augmentPhrasing,
   augmentQuestions,
   buildExamples,
-  featurizeInput,
   stageLabels,
+  toItems,
 } from "./examples.ts";
-import type { LabelledInput, WeightOptions } from "./examples.ts";
+import type { WeightOptions } from "./examples.ts";
 import { trainModel } from "./trainer.ts";
-
-/**
- * Calibration targets (issue 9): on the request stages the action fires on <= 1% and blocks <= 0.2% of benign
- * traffic; the completion stage, which judges whole answers (a false flag there costs one answer, not a user's
- * request), on <= 2% and 0.5%. The benign rows are the calibration half of the realistic benign set (real traffic
- * the model never trained on, including non-permissive eval-only sources, whose rows set thresholds and are never
- * trained on) plus the permissive benign `val` rows (domain QA and the synthetic look-alikes and everyday prompts
- * of the val split).
- */
-export const CALIBRATION: Record<Stage, { readonly flagFpr: number; readonly blockFpr: number }> = {
-  prompt: { flagFpr: 0.01, blockFpr: 0.002 },
-  conversation: { flagFpr: 0.01, blockFpr: 0.002 },
-  completion: { flagFpr: 0.02, blockFpr: 0.005 },
-};
-const CALIBRATION_SPLIT = "realistic benign (calibration half) + permissive benign val";
-
-/** Whether a row is among the benign rows the thresholds are calibrated on. */
-export function isCalibrationRow(row: DataRow): boolean {
-  if (row.harmful) return false;
-  if (isRealisticBenign(row)) return realisticHalf(row) === "calibration";
-  return row.permissive && row.split === "val";
-}
+import { augmentWindows } from "./window-augment.ts";
+import type { WindowAugmentOptions } from "./window-augment.ts";
 
 /** Hyper-parameters of one stage. */
 export interface StageConfig {
@@ -91,6 +69,14 @@ export interface StageConfig {
   readonly prefixShare?: number;
   /** Completion stage: share of benign completions repeated as degenerate text (`augmentDegenerate`). @defaultValue 0 */
   readonly degenerateShare?: number;
+  /**
+   * Windowed scoring (`windows.ts`): long inputs are also scored in windows; written into the manifest with the
+   * window thresholds the calibration sets (`calibration.ts`). Its `thresholds` are ignored here (computed).
+   * @defaultValue none (whole input only)
+   */
+  readonly windows?: WindowSettings;
+  /** Window-shaped examples (`augmentWindows`). @defaultValue none */
+  readonly windowAugment?: WindowAugmentOptions;
 }
 
 /** Options of a training run. */
@@ -116,14 +102,6 @@ export interface TrainStageResult {
   readonly manifest: Manifest;
   readonly onnx: Uint8Array;
 }
-
-/** The classifier inputs of rows (rows without fields for the stage are skipped). */
-export const toItems = (stage: Stage, rows: readonly LoadedRow[]): LabelledInput[] =>
-  rows.flatMap(({ row }) => {
-    const input = rowToClassifierInput(stage, row);
-    // Encoded spans are decoded as the gateway's screener decodes them before any classifier runs.
-    return input ? [{ input: expandInput(input), row, source: row.source }] : [];
-  });
 
 /**
  * Permissive train rows (shared and synthetic) in file order, less the excluded ones, or a seeded sample of
@@ -165,6 +143,9 @@ async function selectItems(o: TrainStageOptions, all: readonly LoadedRow[]) {
   if ((o.config.degenerateShare ?? 0) > 0)
     items = items.concat(augmentDegenerate(items, o.seed, o.config.degenerateShare ?? 0));
   let digestSource = used;
+  // Window-shaped copies of the rows as the stage sees them (for conversations, the prompt rows made into
+  // conversations below count as rows too).
+  const windowBase = items.filter((it) => !it.source.startsWith("aug:"));
   if (o.stage === "conversation" && o.config.augmentShare > 0) {
     const pUsed = selectTrain(await readStageData(o.dataDir, "prompt", o.syntheticDir), o);
     const aug = augmentConversations(
@@ -173,19 +154,12 @@ async function selectItems(o: TrainStageOptions, all: readonly LoadedRow[]) {
       o.config.augmentShare,
     );
     items = items.concat(aug);
+    windowBase.push(...aug);
     digestSource = used.concat(pUsed);
   }
+  if (o.config.windowAugment)
+    items = items.concat(augmentWindows(windowBase, o.seed, o.config.windowAugment));
   return { used, items, digestSource };
-}
-
-/** Scores inputs with the reference forward pass: one probability array per input (label order). */
-export function scoreReference(
-  w: ModelWeights,
-  settings: FeaturizerSettings,
-  items: readonly LabelledInput[],
-): Float64Array[] {
-  const scratch: IdList[] = [];
-  return items.map((it) => referenceForward(w, featurizeInput(settings, it.input, scratch)));
 }
 
 /** Trains one stage. */
@@ -212,30 +186,13 @@ export async function trainStage(o: TrainStageOptions): Promise<TrainStageResult
     seed: o.seed,
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
-  const val = toItems(
-    stage,
-    all.filter((r) => r.row.permissive && r.row.split === "val" && !o.exclude?.(r.row)),
-  );
-  const valScores = scoreReference(weights, config.featurizer, val);
-  const calib = toItems(
-    stage,
-    all.filter((r) => isCalibrationRow(r.row) && !o.exclude?.(r.row)),
-  );
-  const calibScores = scoreReference(weights, config.featurizer, calib);
-  const benign: Partial<Record<ScoreKey, number[]>> = {};
-  labels.forEach((key, k) => {
-    benign[key] = calibScores.map((p) => p[k] ?? 0);
-  });
-  const thresholds = calibrate(benign, CALIBRATION[stage]);
   const onnx = exportOnnx(weights, { stage });
   const manifest = buildManifest(o, {
     weights,
-    thresholds,
-    benignRows: calib.length,
+    ...calibrateWeights({ ...o, windows: config.windows }, config.featurizer, all, weights),
     dataDigest: digestRows(digestSource),
     rows: used.length,
     examples: examples.length,
-    eval: summarize(stage, labels, val, valScores, thresholds),
     onnx,
   });
   if (o.outDir) {
@@ -246,14 +203,11 @@ export async function trainStage(o: TrainStageOptions): Promise<TrainStageResult
   return { weights, manifest, onnx };
 }
 
-interface ManifestParts {
+interface ManifestParts extends CalibrationResult {
   readonly weights: ModelWeights;
-  readonly thresholds: Manifest["thresholds"];
-  readonly benignRows: number;
   readonly dataDigest: string;
   readonly rows: number;
   readonly examples: number;
-  readonly eval: Manifest["eval"];
   readonly onnx: Uint8Array;
 }
 
@@ -267,6 +221,7 @@ function buildManifest(o: TrainStageOptions, p: ManifestParts): Manifest {
     labels: [...p.weights.labels],
     featurizer: { ...config.featurizer },
     architecture: { bags: p.weights.bags, dim: p.weights.dim, hidden: p.weights.hidden },
+    ...(p.windows ? { windows: p.windows } : {}),
     thresholds: p.thresholds,
     calibration: {
       flagFpr: CALIBRATION[stage].flagFpr,
@@ -299,6 +254,9 @@ function buildManifest(o: TrainStageOptions, p: ManifestParts): Manifest {
         contextSwapShare: config.contextSwapShare ?? 0,
         degenerateShare: config.degenerateShare ?? 0,
         prefixShare: config.prefixShare ?? 0,
+        windowAugmentTokens: config.windowAugment?.tokens ?? 0,
+        windowPaddedShare: config.windowAugment?.paddedShare ?? 0,
+        windowCropShare: config.windowAugment?.cropShare ?? 0,
         sourceFactors: JSON.stringify(config.weights.sourceFactors ?? {}),
       },
     },

@@ -325,10 +325,11 @@ export const configSchema = z.strictObject({
       modelBodyLimitBytes: z.number().int().positive().default(33_554_432),
       /**
        * Most characters of text one request may carry (every turn, system text, tool definitions; not base64
-       * images or documents). All of it is screened, so this bounds the screening cost of a request; more is
-       * refused with 413. @defaultValue 2000000 (a 200k-token prompt is about 800,000)
+       * images or documents). All of it is screened, in windows, at about 25-40 ms of CPU per 100 KB, so this
+       * bounds the screening cost of a request; more is refused with 413. @defaultValue 1000000 (a 200k-token
+       * prompt is about 800,000)
        */
-      maxScreenedChars: z.number().int().positive().default(2_000_000),
+      maxScreenedChars: z.number().int().positive().default(1_000_000),
       /**
        * When to send `x-portcullis-incident` with the incident id: on refusals only, on refusals and on flagged but
        * allowed responses (an oracle a client can tune evasions against), or never. `true`/`false` mean

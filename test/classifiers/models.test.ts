@@ -13,6 +13,7 @@ import { importOnnxWeights } from "../../classifiers/onnx/export.ts";
 import { createEmbeddingStreamScorer, createOnnxClassifier } from "../../classifiers/onnx-classifier.ts";
 import type { OnnxClassifier } from "../../classifiers/onnx-classifier.ts";
 import type { ClassifierInput, Scores, Stage, Turn } from "../../classifiers/types.ts";
+import { featurizeBags, wholeForward } from "../../classifiers/windows.ts";
 
 const MODELS = join(import.meta.dirname, "../../models");
 const signal = new AbortController().signal;
@@ -221,9 +222,18 @@ describe("committed models behave sensibly on fixed examples", () => {
       const res = await scorer.update(text.slice(at, at + 60), signal);
       if (res.ok) last = res.value;
     }
+    // The whole-input mean is diluted; the stream's recent window is not, nor are the windows `classify` scores
+    // a JSON completion with (classifiers/windows.ts).
+    const weights = importOnnxWeights(
+      readFileSync(join(MODELS, "completion", "model.onnx")),
+      clf.manifest.labels,
+    );
+    const bags = featurizeBags(clf.manifest.featurizer, undefined, [text, context]);
+    const whole = wholeForward(weights, bags)[clf.manifest.labels.indexOf("harmful")] ?? 1;
+    expect(last.harmful ?? 0).toBeGreaterThan(whole);
+    expect(whole).toBeLessThan(clf.thresholds.harmful?.flag ?? 0);
     const full = await score("completion", { context, text });
-    expect(last.harmful ?? 0).toBeGreaterThan(full.harmful ?? 1);
-    expect(full.harmful ?? 1).toBeLessThan(clf.thresholds.harmful?.flag ?? 0);
+    expect(full.harmful ?? 0).toBeGreaterThanOrEqual(clf.thresholds.harmful?.flag ?? 1);
   });
 
   it("completion stream: running and window means equal a direct computation over the same feature ids", async () => {
