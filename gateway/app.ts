@@ -19,8 +19,21 @@ import { registerHealthRoutes } from "./routes/health.ts";
 import { registerModelRoutes } from "./routes/models.ts";
 import { recordOutcome } from "./routes/outcome.ts";
 
-function isDialectErrorBody(body: unknown): boolean {
-  return typeof body === "object" && body !== null && "error" in body;
+/**
+ * Whether an upstream's error body is in the client's dialect error shape and can be passed on as it is: `error`
+ * is an object with string `message` and `type` (and, for Anthropic, the body's `type` is "error"). Anything else
+ * - `{"error":"string"}`, the other dialect's shape - is replaced by the gateway's own error in the dialect.
+ */
+function isDialectErrorBody(body: unknown, dialect: DialectAdapter["name"]): boolean {
+  if (typeof body !== "object" || body === null) return false;
+  const { error, type } = body as { error?: unknown; type?: unknown };
+  if (typeof error !== "object" || error === null) return false;
+  const e = error as { message?: unknown; type?: unknown };
+  return (
+    typeof e.message === "string" &&
+    typeof e.type === "string" &&
+    (dialect !== "anthropic" || type === "error")
+  );
 }
 
 /**
@@ -54,7 +67,7 @@ function renderError(c: Context<AppEnv>, e: unknown): Response {
   else c.var.log?.info({ code: ge.code, status: ge.status }, "request refused");
   const decision = ge.code === "client_closed" ? "client_closed" : "error";
   recordOutcome(c, { decision, status: ge.status, dialect: dialect.name });
-  const body = isDialectErrorBody(ge.upstreamBody)
+  const body = isDialectErrorBody(ge.upstreamBody, dialect.name)
     ? ge.upstreamBody
     : dialect.errorBody(ge.code, ge.status, ge.message);
   const retryAfter = retryAfterOf(ge);

@@ -110,6 +110,8 @@ function guardOptions(
 async function callStreamingUpstream(x: Exchange, signal: AbortSignal): ReturnType<typeof callUpstream> {
   const called = await callUpstream(x, signal);
   if (called.res.contentType.includes("text/event-stream")) return called;
+  // Destroying the body makes it emit an abort error: without a listener that would crash the process.
+  called.res.body.on("error", () => undefined);
   called.res.body.destroy();
   throw new GatewayError(
     "upstream_bad_response",

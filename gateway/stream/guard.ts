@@ -101,6 +101,8 @@ function createGuardCore(opts: StreamGuardOptions, out: GuardSink): GuardCore {
   let failMode: "open" | "closed" | undefined;
   let stopped = false;
   let ended = false;
+  /** The terminal event arrived: whatever an upstream sends after it is not part of the stream. */
+  let complete = false;
   let timer: NodeJS.Timeout | undefined;
   /** The work in flight, if any: later input waits for it, so events are handled in order. */
   let tail: Promise<void> | undefined;
@@ -206,7 +208,7 @@ function createGuardCore(opts: StreamGuardOptions, out: GuardSink): GuardCore {
    * the common case - an event that is just held or passed - costs no microtask.
    */
   function onEvent(ev: SseEvent): Promise<void> | undefined {
-    if (stopped) return undefined;
+    if (stopped || complete) return undefined;
     const at = events++;
     let text: string;
     try {
@@ -219,6 +221,7 @@ function createGuardCore(opts: StreamGuardOptions, out: GuardSink): GuardCore {
     unitFrom = renderer.openUnitFrom?.() ?? -1;
     if (renderer.isTerminal(ev)) {
       // The stream is complete, and so is every unit in it.
+      complete = true;
       unitFrom = -1;
       held.push({ ev, at, chars: text.length });
       unscored += text;
