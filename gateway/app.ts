@@ -36,17 +36,19 @@ function isDialectErrorBody(body: unknown, dialect: DialectAdapter["name"]): boo
   );
 }
 
+/** Paths whose dialect is OpenAI's whatever headers the client sends. */
+const OPENAI_PATHS: ReadonlySet<string> = new Set(["/v1/chat/completions", "/v1/responses", "/v1/classify"]);
+
 /**
  * The dialect of an error raised before a route set one (the body limit runs before every route, and unknown paths
- * have no route): Anthropic under `/v1/messages` and for clients that send `anthropic-version`, else OpenAI.
+ * have no route): the path's where it has one (Anthropic under `/v1/messages`, OpenAI on the OpenAI endpoints),
+ * else Anthropic for clients that send `anthropic-version` (`/v1/models`, unknown paths), else OpenAI.
  */
 function requestDialect(c: Context<AppEnv>): DialectAdapter {
   const path = c.req.path;
-  const anthropic =
-    path === "/v1/messages" ||
-    path.startsWith("/v1/messages/") ||
-    headerOf(c, "anthropic-version") !== undefined;
-  return anthropic ? anthropicDialect : openaiDialect;
+  if (path === "/v1/messages" || path.startsWith("/v1/messages/")) return anthropicDialect;
+  if (OPENAI_PATHS.has(path)) return openaiDialect;
+  return headerOf(c, "anthropic-version") !== undefined ? anthropicDialect : openaiDialect;
 }
 
 /** The error's `Retry-After`: its own (a throttle's lapse, an upstream's value), and on every 429 at least a default. */

@@ -57,8 +57,25 @@ export function registerCountTokensRoute(app: Hono<AppEnv>): void {
         signal,
         onLimit: limitReporter(c, upstream.name),
       });
+      if (!isJson(text)) {
+        throw new GatewayError(
+          "upstream_bad_response",
+          `upstream ${upstream.name} returned a body that is not JSON`,
+        );
+      }
       recordOutcome(c, { decision: "allow", status: 200 });
-      return c.body(text, 200, { "content-type": res.contentType || "application/json" });
+      return c.body(text, 200, { "content-type": JSON_TYPE });
     },
   );
+}
+
+const JSON_TYPE = "application/json";
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -41,7 +41,9 @@ export async function forwardJson(x: Exchange, policy: ResolvedPolicy): Promise<
     return c.json(dialect.refusalJson(refusal), 200);
   }
   // Pass the upstream bytes through unchanged: no re-serialisation on the hot path.
-  return c.body(text, 200, { "content-type": res.contentType || "application/json" });
+  // The body parsed as JSON above: say so, whatever the upstream labelled it (SDKs parse by content type).
+  const type = res.contentType.startsWith("application/json") ? res.contentType : "application/json";
+  return c.body(text, 200, { "content-type": type });
 }
 
 /** Screens a JSON completion with its prompt (when the completion stage is on), and builds its incident if any. */

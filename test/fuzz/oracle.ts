@@ -9,9 +9,8 @@
  *   stream for a stream request, over `maxResponseBytes`, cut off mid-body) or a rejected gateway credential, 504
  *   for no headers in time or a stalled body, and 200 otherwise;
  * - every error body is JSON in the dialect's error shape, and every 429 has `Retry-After`;
- * - every 200 JSON body parses: the upstream's own answer unchanged (with its content type) or an ordinary refusal
- *   of the dialect - except count_tokens, which passes the upstream's 2xx body through unparsed, so its 200 body is
- *   exactly the upstream's text, whatever it is;
+ * - every 200 JSON body parses and is labelled `application/json`: the upstream's own answer unchanged (count_tokens
+ *   included: a body that is not JSON is a 502 there too) or an ordinary refusal of the dialect;
  * - every 200 stream is an event stream of JSON events that ends with the dialect's terminal event or its error
  *   event - and with the terminal event when the upstream's own stream was well formed; a stream the gateway
  *   passes through unparsed (a policy without a completion stage) is the upstream's bytes, plus the dialect's
@@ -69,11 +68,10 @@ function errorDialect(req: FuzzRequest): ErrorDialect {
       return "anthropic";
     case "models":
     case "stray":
-      return p === "/v1/messages" ||
-        p.startsWith("/v1/messages/") ||
-        header(req, "anthropic-version") !== undefined
-        ? "anthropic"
-        : "openai";
+      // As `requestDialect` in gateway/app.ts: the path's dialect where it has one, else the client's header.
+      if (p === "/v1/messages" || p.startsWith("/v1/messages/")) return "anthropic";
+      if (p === "/v1/chat/completions" || p === "/v1/responses" || p === "/v1/classify") return "openai";
+      return header(req, "anthropic-version") !== undefined ? "anthropic" : "openai";
   }
 }
 
@@ -97,7 +95,6 @@ function expectedStatus(route: RouteKind, plan: UpstreamPlan, stream: boolean): 
   const size = bodyBytes(plan).length;
   if (size > LIMITS.maxResponseBytes || plan.ending === "reset") return 502;
   if (plan.ending === "stall") return 504;
-  if (route === "count_tokens") return 200;
   return parse(bodyBytes(plan).toString("utf8")).ok ? 200 : 502;
 }
 
@@ -239,11 +236,10 @@ export function violations(o: CaseOutcome): string[] {
   }
   const d: StreamDialect | undefined =
     req.route === "chat" || req.route === "messages" || req.route === "responses" ? req.route : undefined;
-  // A JSON answer passed through keeps the upstream's content type (`forwardJson`), whatever it is.
-  const upstreamType = plan?.kind === "reply" && upstream.calls > 0 ? plan.contentType : undefined;
   if (d && stream && !ct.includes("text/event-stream")) out.push(`stream request answered with ${ct}`);
-  if (d && !stream && !ct.includes("application/json") && ct !== upstreamType)
-    out.push(`JSON request answered with ${ct}`);
+  if ((d && !stream) || req.route === "count_tokens") {
+    if (!ct.includes("application/json")) out.push(`JSON answer with content-type ${ct}`);
+  }
   if (d && stream) {
     const passThrough = presentedKey(req.headers) === KEYS.lite && upstream.calls > 0;
     out.push(...(passThrough ? passThroughProblems(o, d) : streamProblems(o, d)));

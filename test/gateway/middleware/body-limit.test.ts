@@ -224,6 +224,10 @@ describe("a body limit on every route", () => {
   it("answers in the route's dialect", async () => {
     const r = await flood("/v1/messages", { ...json, "x-api-key": "test-key" }, true);
     expect(JSON.parse(r.body)).toMatchObject({ type: "error", error: { type: "request_too_large" } });
+    // An OpenAI endpoint answers in OpenAI's shape even to a client that also sends `anthropic-version`.
+    const o = await flood("/v1/chat/completions", { ...json, "anthropic-version": "2023-06-01" }, true);
+    expect(JSON.parse(o.body)).toMatchObject({ error: { type: "invalid_request_error" } });
+    expect(JSON.parse(o.body)).not.toHaveProperty("type");
     // The review/admin APIs' `{error:{code,message}}`, whether refused before the route (declared) or in it (chunked).
     for (const declared of [true, false]) {
       const a = await flood(
