@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { HARM_CATEGORIES, SCORE_KEYS, err, ok } from "../types.ts";
 import type { Classifier, ClassifierError, ClassifierInput, Result, ScoreKey, Scores } from "../types.ts";
-import { createWorkerPool } from "./pool.ts";
+import { createWorkerPool, type PoolObserver } from "./pool.ts";
 
 /** Options of `createTransformerClassifier`. */
 export interface TransformerClassifierOptions {
@@ -25,8 +25,8 @@ export interface TransformerClassifierOptions {
   readonly maxQueue?: number;
   /** @defaultValue "transformer" */
   readonly name?: string;
-  /** Receives queue wait and run time of every completed call (for metrics). */
-  readonly onTiming?: (t: { queueMs: number; runMs: number }) => void;
+  /** Hears the pool's queue waits, run times and worker restarts (the gateway records them as metrics). */
+  readonly observer?: PoolObserver;
 }
 
 const configSchema = z.object({
@@ -72,6 +72,7 @@ export async function createTransformerClassifier(o: TransformerClassifierOption
     maxTokens: o.maxTokens ?? 512,
     poolSize: o.poolSize ?? 1,
     maxQueue: o.maxQueue ?? 64,
+    ...(o.observer ? { observer: o.observer } : {}),
   });
   const deadlineMs = o.deadlineMs ?? 250;
 
@@ -81,7 +82,6 @@ export async function createTransformerClassifier(o: TransformerClassifierOption
   ): Promise<Result<Scores, ClassifierError>> {
     const res = await pool.run(input.text, null, deadlineMs, signal);
     if (!res.ok) return res;
-    o.onTiming?.({ queueMs: res.value.queueMs, runMs: res.value.runMs });
     if (res.value.logits.length !== keys.length)
       return err({ code: "failed", message: "model output size differs from id2label", retryable: false });
     const probs = logitsToProbs(res.value.logits, multiLabel);

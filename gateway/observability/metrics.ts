@@ -48,6 +48,26 @@ export function createMetrics(opts: { collectDefaults?: boolean; registry?: Regi
       labelNames: ["classifier", "stage", "code"] as const,
       registers: r,
     }),
+    transformerQueueSeconds: new Histogram({
+      name: "portcullis_transformer_queue_seconds",
+      help: "Time a transformer classifier call waited for a pool worker (until handed over, or until its deadline or abort)",
+      labelNames: ["classifier"] as const,
+      buckets: FAST_BUCKETS,
+      registers: r,
+    }),
+    transformerRunSeconds: new Histogram({
+      name: "portcullis_transformer_run_seconds",
+      help: "Time a transformer pool worker spent tokenizing and running one call (answers past the deadline included)",
+      labelNames: ["classifier"] as const,
+      buckets: FAST_BUCKETS,
+      registers: r,
+    }),
+    transformerRestarts: new Counter({
+      name: "portcullis_transformer_worker_restarts_total",
+      help: "Transformer pool workers replaced after exiting, crashing or failing to start",
+      labelNames: ["classifier"] as const,
+      registers: r,
+    }),
     failMode: new Counter({
       name: "portcullis_fail_mode_total",
       help: "Stage decisions taken by the fail mode after a classifier failure or deadline",

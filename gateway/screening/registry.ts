@@ -7,9 +7,17 @@ import { join } from "node:path";
 import { createOnnxClassifier } from "../../classifiers/onnx-classifier.ts";
 import { createRulesClassifier } from "../../classifiers/rules.ts";
 import { STAGES, type Classifier } from "../../classifiers/types.ts";
+import type { PoolObserver } from "../../classifiers/transformer/pool.ts";
 import type { ClassifierConfig } from "../config/schema.ts";
 import { DEFAULT_RULES } from "../config/default-rules.ts";
+import type { Metrics } from "../observability/metrics.ts";
 import type { ClassifierInfo } from "./presets.ts";
+
+/** The series a transformer classifier's worker pool reports to. */
+type TransformerMetrics = Pick<
+  Metrics,
+  "transformerQueueSeconds" | "transformerRunSeconds" | "transformerRestarts"
+>;
 
 export interface Registry {
   readonly classifiers: Map<string, Classifier>;
@@ -24,13 +32,26 @@ export interface RegistryOptions {
   env: NodeJS.ProcessEnv;
   /** Classifiers built elsewhere (e.g. the Redis-synced signatures classifier), registered first. @defaultValue [] */
   extra?: readonly { readonly classifier: Classifier; readonly info: ClassifierInfo }[];
+  /** Where transformer pools record queue wait, run time and worker restarts. Unset = not recorded. */
+  metrics?: TransformerMetrics;
+}
+
+/** Records one transformer classifier's pool timings and restarts, labelled by the classifier's name only. */
+function transformerObserver(m: TransformerMetrics, classifier: string): PoolObserver {
+  const labels = { classifier };
+  return {
+    queueWait: (ms) => m.transformerQueueSeconds.observe(labels, ms / 1000),
+    run: (ms) => m.transformerRunSeconds.observe(labels, ms / 1000),
+    workerRestart: () => m.transformerRestarts.inc(labels),
+  };
 }
 
 async function create(
   name: string,
   c: ClassifierConfig,
-  env: NodeJS.ProcessEnv,
+  opts: RegistryOptions,
 ): Promise<[Classifier, ClassifierInfo]> {
+  const { env } = opts;
   switch (c.kind) {
     case "rules":
       return [createRulesClassifier({ name, rules: c.rules }), { name, kind: "rules" }];
@@ -49,6 +70,7 @@ async function create(
         poolSize: c.poolSize,
         deadlineMs: c.deadlineMs,
         ...(c.labelMap ? { labelMap: c.labelMap } : {}),
+        ...(opts.metrics ? { observer: transformerObserver(opts.metrics, name) } : {}),
       });
       return [t, { name, kind: "transformer" }];
     }
@@ -86,7 +108,7 @@ export async function buildRegistry(opts: RegistryOptions): Promise<Registry> {
   }
   Object.assign(all, opts.configured);
   for (const [name, c] of Object.entries(all)) {
-    const [classifier, info] = await create(name, c, opts.env);
+    const [classifier, info] = await create(name, c, opts);
     classifiers.set(name, classifier);
     const i = infos.findIndex((x) => x.name === name);
     if (i >= 0) infos.splice(i, 1);
