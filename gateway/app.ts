@@ -8,7 +8,7 @@ import { anthropicDialect } from "./dialects/anthropic.ts";
 import { openaiDialect } from "./dialects/openai.ts";
 import type { DialectAdapter } from "./dialects/types.ts";
 import type { AppEnv, Deps } from "./env.ts";
-import { DEFAULT_RETRY_AFTER_SECONDS, GatewayError } from "./errors.ts";
+import { GatewayError, retryAfterOf, toGatewayError } from "./errors.ts";
 import { headerOf } from "./http/node-io.ts";
 import { bodyLimit } from "./middleware/body-limit.ts";
 import { requestContext } from "./middleware/request-context.ts";
@@ -51,19 +51,9 @@ function requestDialect(c: Context<AppEnv>): DialectAdapter {
   return headerOf(c, "anthropic-version") !== undefined ? anthropicDialect : openaiDialect;
 }
 
-/** The error's `Retry-After`: its own (a throttle's lapse, an upstream's value), and on every 429 at least a default. */
-function retryAfterOf(ge: GatewayError): string | undefined {
-  return ge.retryAfter ?? (ge.status === 429 ? String(DEFAULT_RETRY_AFTER_SECONDS) : undefined);
-}
-
 function renderError(c: Context<AppEnv>, e: unknown): Response {
   const dialect = c.var.dialect ?? requestDialect(c);
-  const ge =
-    e instanceof GatewayError
-      ? e
-      : e instanceof Error && e.name === "AbortError"
-        ? new GatewayError("client_closed", "the client closed the request", { cause: e })
-        : new GatewayError("internal", "internal error in the gateway", { cause: e });
+  const ge = toGatewayError(e);
   if (ge.code === "internal") c.var.log?.error({ err: e }, "unhandled error");
   else if (ge.code === "client_closed") c.var.log?.debug("client closed the request");
   else c.var.log?.info({ code: ge.code, status: ge.status }, "request refused");

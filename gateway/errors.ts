@@ -1,6 +1,9 @@
 /**
- * One error type for the gateway (CONVENTIONS 7). Handlers throw `GatewayError`; only `app.onError` formats it,
- * in the client's dialect. Codes form a closed union mapped to standard HTTP statuses in one switch.
+ * One error type for the whole gateway (CONVENTIONS 7): the model APIs, the review console and the review/admin
+ * JSON APIs all throw `GatewayError`. Codes form a closed union mapped to standard HTTP statuses in one switch;
+ * each surface's error handler renders it in its own shape - the client's dialect on the model APIs
+ * (`DialectAdapter.errorBody`), `{error:{code,message}}` on the review/admin APIs (`review/http.ts`), an HTML page
+ * in the console - and never builds a body anywhere else.
  */
 export type ErrorCode =
   | "invalid_json"
@@ -10,14 +13,18 @@ export type ErrorCode =
   | "not_found"
   | "missing_key"
   | "invalid_key"
+  | "unauthorized"
+  | "token_expired"
   | "key_suspended"
   | "end_user_suspended"
   | "forbidden"
+  | "conflict"
   | "rate_limited"
   | "upstream_timeout"
   | "upstream_unreachable"
   | "upstream_error"
   | "upstream_bad_response"
+  | "unavailable"
   | "client_closed"
   | "internal";
 
@@ -29,6 +36,8 @@ export function statusOf(code: ErrorCode): number {
       return 400;
     case "missing_key":
     case "invalid_key":
+    case "unauthorized":
+    case "token_expired":
       return 401;
     case "key_suspended":
     case "end_user_suspended":
@@ -37,6 +46,8 @@ export function statusOf(code: ErrorCode): number {
     case "unknown_model":
     case "not_found":
       return 404;
+    case "conflict":
+      return 409;
     case "body_too_large":
       return 413;
     case "rate_limited":
@@ -45,6 +56,8 @@ export function statusOf(code: ErrorCode): number {
     case "upstream_bad_response":
     case "upstream_error":
       return 502;
+    case "unavailable":
+      return 503;
     case "upstream_timeout":
       return 504;
     case "internal":
@@ -58,8 +71,8 @@ export interface GatewayErrorOptions {
   /** The upstream's own error body in the client's dialect, passed back unchanged. */
   upstreamBody?: unknown;
   /**
-   * The `Retry-After` header value (delta-seconds or an HTTP date). Every 429 carries one: without it, `onError`
-   * sends `DEFAULT_RETRY_AFTER_SECONDS`.
+   * The `Retry-After` header value (delta-seconds or an HTTP date). Every 429 carries one: without it, the error
+   * handlers send `DEFAULT_RETRY_AFTER_SECONDS`.
    */
   retryAfter?: string | undefined;
   cause?: unknown;
@@ -89,4 +102,33 @@ export class GatewayError extends Error {
     this.upstreamBody = opts.upstreamBody;
     this.retryAfter = opts.retryAfter;
   }
+}
+
+/** The error's `Retry-After`: its own (a throttle's lapse, an upstream's value), and on every 429 at least a default. */
+export function retryAfterOf(ge: GatewayError): string | undefined {
+  return ge.retryAfter ?? (ge.status === 429 ? String(DEFAULT_RETRY_AFTER_SECONDS) : undefined);
+}
+
+export interface ToGatewayErrorOptions {
+  /**
+   * Whether the Redis client the failed handler used can take commands now (ioredis `status`). Read when the error
+   * is mapped, right after the failure: a thrown value that is no `GatewayError` while Redis is not usable is the
+   * store being down (503 `unavailable`), not a bug (500). Omit on surfaces that do not depend on Redis.
+   */
+  redisReady?: () => boolean;
+}
+
+/**
+ * Any thrown value as a `GatewayError`: itself when it is one; an `AbortError` is the client that left; anything
+ * else is the store being down (see `redisReady`) or an internal error.
+ */
+export function toGatewayError(e: unknown, o: ToGatewayErrorOptions = {}): GatewayError {
+  if (e instanceof GatewayError) return e;
+  if (e instanceof Error && e.name === "AbortError")
+    return new GatewayError("client_closed", "the client closed the request", { cause: e });
+  if (o.redisReady && !o.redisReady())
+    return new GatewayError("unavailable", "the incident store (Redis) is unavailable; retry shortly", {
+      cause: e,
+    });
+  return new GatewayError("internal", "internal error in the gateway", { cause: e });
 }

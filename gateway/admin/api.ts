@@ -5,8 +5,9 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { ApiError, renderApiError } from "../review/api-error.ts";
-import { readBody, requireToken, type ApiEnv } from "../review/http.ts";
+import { GatewayError } from "../errors.ts";
+import { readValidBody } from "../http/json-body.ts";
+import { apiBody, apiErrorHandler, requireToken, type ApiEnv } from "../review/http.ts";
 import type { ReviewActions } from "../review/actions.ts";
 import { signatureBodySchema, signatureRemoveBodySchema } from "../review/api.ts";
 import type { TokenAuth } from "../review/tokens.ts";
@@ -27,6 +28,8 @@ export interface AdminApiOptions {
   audit: AuditLog;
   /** Policy names keys may use. */
   policyNames: readonly string[];
+  /** Whether the stores' Redis client can take commands now (ioredis `status`): a failure while not is a 503. */
+  redisReady: () => boolean;
   onInternalError: (e: unknown) => void;
   /** Largest accepted body (config `server.bodyLimitBytes`); larger ones get 413 while being read. */
   bodyLimitBytes: number;
@@ -48,12 +51,13 @@ const createKeySchema = z.object({
 const STATUS_ACTIONS = { suspend: "suspended", reinstate: "active", revoke: "revoked" } as const;
 
 function registerKeyRoutes(app: Hono<ApiEnv>, o: AdminApiOptions): void {
+  const read = apiBody(o.bodyLimitBytes);
   app.post("/keys", async (c) => {
-    const body = await readBody(c, createKeySchema, o.bodyLimitBytes);
+    const body = await readValidBody(c, createKeySchema, read);
     if (!o.policyNames.includes(body.policy))
-      throw new ApiError("invalid_request", `unknown policy "${body.policy}"`);
+      throw new GatewayError("invalid_request", `unknown policy "${body.policy}"`);
     if (body.id !== undefined && o.keyStore.byId(body.id))
-      throw new ApiError("conflict", `key id "${body.id}" exists`);
+      throw new GatewayError("conflict", `key id "${body.id}" exists`);
     const p = c.var.principal;
     const { key, record } = await o.keyAdmin.create({ ...body, by: p.id });
     await o.audit.append({
@@ -69,15 +73,15 @@ function registerKeyRoutes(app: Hono<ApiEnv>, o: AdminApiOptions): void {
   for (const [verb, status] of Object.entries(STATUS_ACTIONS)) {
     app.post(`/keys/:id/${verb}`, async (c) => {
       const id = c.req.param("id");
-      const body = await readBody(
+      const body = await readValidBody(
         c,
         z.object({ reason: z.string().max(500).default(`${verb} by admin`) }),
-        o.bodyLimitBytes,
+        read,
       );
       const current = o.keyStore.byId(id);
-      if (!current) throw new ApiError("not_found", `no key ${id}`);
+      if (!current) throw new GatewayError("not_found", `no key ${id}`);
       if (current.status === "revoked" && verb !== "revoke")
-        throw new ApiError("conflict", "a revoked key stays revoked");
+        throw new GatewayError("conflict", "a revoked key stays revoked");
       const p = c.var.principal;
       await o.keyAdmin.setStatus(id, { status, reason: body.reason, by: p.id });
       await o.audit.append({
@@ -95,22 +99,23 @@ function registerKeyRoutes(app: Hono<ApiEnv>, o: AdminApiOptions): void {
 /** Builds the sub-app (mount with `app.route("/admin/api", ...)`). */
 export function createAdminApi(o: AdminApiOptions): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
+  const read = apiBody(o.bodyLimitBytes);
   app.use(requireToken({ tokens: o.tokens, role: "admin" }));
   registerKeyRoutes(app, o);
   registerEndUserRoutes(app, o);
   app.get("/signatures", async (c) => c.json(await o.signatures.list()));
   app.post("/signatures", async (c) => {
-    const body = await readBody(c, signatureBodySchema, o.bodyLimitBytes);
+    const body = await readValidBody(c, signatureBodySchema, read);
     return c.json(await o.actions.addSignature(c.var.principal, body), 201);
   });
   app.post("/signatures/:id/remove", async (c) => {
-    const body = await readBody(c, signatureRemoveBodySchema, o.bodyLimitBytes);
+    const body = await readValidBody(c, signatureRemoveBodySchema, read);
     await o.actions.removeSignature(c.var.principal, c.req.param("id"), body.reason);
     return c.json({ id: c.req.param("id"), status: "removed" });
   });
   app.get("/policy-changes", async (c) => c.json(await o.policyChanges.list()));
   app.post("/policy-changes", async (c) => {
-    const body = await readBody(c, policyChangeBodySchema, o.bodyLimitBytes);
+    const body = await readValidBody(c, policyChangeBodySchema, read);
     return c.json(await o.policyChanges.request(c.var.principal, body), 201);
   });
   app.post("/policy-changes/:id/approve", async (c) =>
@@ -121,11 +126,8 @@ export function createAdminApi(o: AdminApiOptions): Hono<ApiEnv> {
     return c.json(await o.audit.list(limit));
   });
   app.all("*", () => {
-    throw new ApiError("not_found", "no such admin API route");
+    throw new GatewayError("not_found", "no such admin API route");
   });
-  app.onError((e, c) => {
-    if (!(e instanceof ApiError)) o.onInternalError(e);
-    return renderApiError(e, c);
-  });
+  app.onError(apiErrorHandler(o));
   return app;
 }

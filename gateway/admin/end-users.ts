@@ -10,8 +10,9 @@ import { END_USER_HASH } from "../../contracts/incident.ts";
 import type { AuditLog } from "../../contracts/audit-log.ts";
 import type { KeyAdmin } from "../keys/key-admin.ts";
 import type { RedisKeyStore } from "../keys/redis-key-store.ts";
-import { ApiError } from "../review/api-error.ts";
-import { readBody, type ApiEnv } from "../review/http.ts";
+import { GatewayError } from "../errors.ts";
+import { readValidBody } from "../http/json-body.ts";
+import { apiBody, type ApiEnv } from "../review/http.ts";
 
 export interface EndUserRoutesOptions {
   keyStore: RedisKeyStore;
@@ -27,8 +28,8 @@ function target(c: Context<ApiEnv>, o: EndUserRoutesOptions): { keyId: string; e
   const keyId = c.req.param("id") ?? "";
   const endUser = c.req.param("endUser") ?? "";
   if (!END_USER_HASH.test(endUser))
-    throw new ApiError("invalid_request", "endUser must be the 32-hex-character hashed end user");
-  if (!o.keyStore.byId(keyId)) throw new ApiError("not_found", `no key ${keyId}`);
+    throw new GatewayError("invalid_request", "endUser must be the 32-hex-character hashed end user");
+  if (!o.keyStore.byId(keyId)) throw new GatewayError("not_found", `no key ${keyId}`);
   return { keyId, endUser };
 }
 
@@ -43,10 +44,10 @@ export function registerEndUserRoutes(app: Hono<ApiEnv>, o: EndUserRoutesOptions
   for (const [verb, status] of Object.entries(VERBS)) {
     app.post(`/keys/:id/end-users/:endUser/${verb}`, async (c) => {
       const { keyId, endUser } = target(c, o);
-      const body = await readBody(
+      const body = await readValidBody(
         c,
         z.object({ reason: z.string().max(500).default(`${verb} by admin`) }),
-        o.bodyLimitBytes,
+        apiBody(o.bodyLimitBytes),
       );
       const p = c.var.principal;
       await o.keyAdmin.setEndUserStatus(keyId, endUser, { status, reason: body.reason, by: p.id });

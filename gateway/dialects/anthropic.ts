@@ -1,7 +1,8 @@
 /** Anthropic Messages dialect: request parsing, refusals, errors and the stream renderer. */
 import { z } from "zod";
 import type { Turn } from "../../classifiers/types.ts";
-import { GatewayError, type ErrorCode } from "../errors.ts";
+import type { ErrorCode } from "../errors.ts";
+import { validate } from "../http/json-body.ts";
 import { formatSse, type SseEvent } from "../stream/sse-parser.ts";
 import { createBlockUnits } from "./anthropic-blocks.ts";
 import { collectFields, collectText, textOf } from "./collect-text.ts";
@@ -13,7 +14,6 @@ import {
   type StreamRenderer,
   type StreamRendererOptions,
 } from "./types.ts";
-import { zodMessage } from "./zod-message.ts";
 
 const blockSchema = z.looseObject({ type: z.string() });
 const contentSchema = z.union([z.string(), z.array(blockSchema)]);
@@ -142,18 +142,17 @@ function createRenderer(opts: StreamRendererOptions): StreamRenderer {
 export const anthropicDialect: DialectAdapter = {
   name: "anthropic",
   parseRequest(body) {
-    const r = requestSchema.safeParse(body);
-    if (!r.success) throw new GatewayError("invalid_request", zodMessage(r.error));
-    const turns: Turn[] = r.data.messages.map((m) => {
+    const data = validate(requestSchema, body);
+    const turns: Turn[] = data.messages.map((m) => {
       // A user message made only of tool results is tool output, not user text.
       const toolOnly =
         Array.isArray(m.content) && m.content.length > 0 && m.content.every((b) => b.type === "tool_result");
       return { role: m.role === "assistant" ? "assistant" : toolOnly ? "tool" : "user", text: textOf(m) };
     });
     return {
-      model: r.data.model,
-      stream: r.data.stream === true,
-      conversation: buildConversation(systemText(r.data), turns),
+      model: data.model,
+      stream: data.stream === true,
+      conversation: buildConversation(systemText(data), turns),
     };
   },
   // Every string of the response outside ids and enums: text, tool_use input, thinking, citations, server tool

@@ -1,7 +1,7 @@
 /** OpenAI Chat Completions dialect: request parsing, refusals, errors and the stream renderer. */
 import { z } from "zod";
 import type { Turn } from "../../classifiers/types.ts";
-import { GatewayError, type ErrorCode } from "../errors.ts";
+import { validate } from "../http/json-body.ts";
 import { formatSse } from "../stream/sse-parser.ts";
 import {
   buildConversation,
@@ -14,7 +14,6 @@ import {
 } from "./types.ts";
 import { collectFields, collectText, textOf } from "./collect-text.ts";
 import { chunkText, createChoiceTracker, updateChunkMeta, type ChunkMeta } from "./openai-chunk.ts";
-import { zodMessage } from "./zod-message.ts";
 
 const textPart = z.looseObject({
   type: z.string(),
@@ -72,13 +71,13 @@ function systemText(body: Record<string, unknown>, messages: readonly Message[])
   return joinText(out);
 }
 
-function errorType(code: ErrorCode, status: number): string {
+function errorType(status: number): string {
   if (status === 401) return "authentication_error";
   if (status === 403) return "permission_error";
   if (status === 404) return "not_found_error";
   if (status === 429) return "rate_limit_error";
   if (status >= 500) return "server_error";
-  return code === "body_too_large" ? "invalid_request_error" : "invalid_request_error";
+  return "invalid_request_error";
 }
 
 /** The usage object of Chat Completions. */
@@ -159,18 +158,17 @@ function createRenderer(opts: StreamRendererOptions): StreamRenderer {
 export const openaiDialect: DialectAdapter = {
   name: "openai",
   parseRequest(body) {
-    const r = requestSchema.safeParse(body);
-    if (!r.success) throw new GatewayError("invalid_request", zodMessage(r.error));
+    const data = validate(requestSchema, body);
     const turns: Turn[] = [];
-    for (const m of r.data.messages) {
+    for (const m of data.messages) {
       const role = roleOf(m);
       if (role !== "system") turns.push({ role, text: textOf(m) });
     }
     return {
-      model: r.data.model,
-      stream: r.data.stream === true,
-      conversation: buildConversation(systemText(r.data, r.data.messages), turns),
-      includeUsage: r.data.stream_options?.include_usage === true,
+      model: data.model,
+      stream: data.stream === true,
+      conversation: buildConversation(systemText(data, data.messages), turns),
+      includeUsage: data.stream_options?.include_usage === true,
     };
   },
   // Every string of the response outside ids and enums: content, refusal, tool calls, legacy `function_call`,
@@ -215,7 +213,7 @@ export const openaiDialect: DialectAdapter = {
     );
   },
   errorBody: (code, status, message) => ({
-    error: { message, type: errorType(code, status), param: null, code },
+    error: { message, type: errorType(status), param: null, code },
   }),
   createStreamRenderer: createRenderer,
 };

@@ -11,10 +11,10 @@
 import { z } from "zod";
 import type { Role, Turn } from "../../classifiers/types.ts";
 import { GatewayError } from "../errors.ts";
+import { validate } from "../http/json-body.ts";
 import { collectFields } from "./collect-text.ts";
 import { collectResponsesText, RESPONSES_TEXT, responsesTextOf } from "./responses-text.ts";
 import { buildConversation, joinText, type ParsedRequest } from "./types.ts";
-import { zodMessage } from "./zod-message.ts";
 
 const ROLES = ["user", "assistant", "system", "developer"] as const;
 
@@ -50,9 +50,7 @@ function inputOf(input: unknown): string | readonly Item[] | undefined {
   if (input === undefined || input === null || typeof input === "string") return input ?? undefined;
   if (!Array.isArray(input))
     throw new GatewayError("invalid_request", "input: must be a string or an array of input items");
-  const r = itemsSchema.safeParse({ input });
-  if (!r.success) throw new GatewayError("invalid_request", zodMessage(r.error));
-  return r.data.input;
+  return validate(itemsSchema, { input }).input;
 }
 
 /** Input items that are the model's own earlier output (hosted and client tool calls, reasoning). */
@@ -105,17 +103,16 @@ function conversationOf(body: Record<string, unknown>, input: string | readonly 
  * the gateway does not serve, so its output could not be screened.
  */
 export function parseResponsesRequest(body: unknown): ParsedRequest {
-  const r = requestSchema.safeParse(body);
-  if (!r.success) throw new GatewayError("invalid_request", zodMessage(r.error));
-  if (r.data.background === true) {
+  const data = validate(requestSchema, body);
+  if (data.background === true) {
     throw new GatewayError(
       "invalid_request",
       "background: background responses are not supported by this gateway; send the request without it",
     );
   }
   return {
-    model: r.data.model,
-    stream: r.data.stream === true,
-    conversation: conversationOf(r.data, inputOf(r.data.input)),
+    model: data.model,
+    stream: data.stream === true,
+    conversation: conversationOf(data, inputOf(data.input)),
   };
 }

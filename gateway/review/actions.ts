@@ -18,7 +18,7 @@ import { JOB_RETENTION } from "../incidents/queue-producer.ts";
 import type { KeyAdmin } from "../keys/key-admin.ts";
 import type { SignatureStore } from "../signatures/signature-store.ts";
 import type { SpecificityCheck } from "../signatures/specificity.ts";
-import { ApiError } from "./api-error.ts";
+import { GatewayError } from "../errors.ts";
 import type { IncidentView, LeaseOutcome, ReviewStore } from "./review-store.ts";
 import type { Principal } from "./tokens.ts";
 
@@ -61,13 +61,13 @@ function assertLease(outcome: LeaseOutcome, id: string): void {
     case "ok":
       return;
     case "not_found":
-      throw new ApiError("not_found", `no incident ${id}`);
+      throw new GatewayError("not_found", `no incident ${id}`);
     case "not_claimed":
-      throw new ApiError("conflict", "claim the incident before acting on it");
+      throw new GatewayError("conflict", "claim the incident before acting on it");
     case "not_yours":
-      throw new ApiError("conflict", "another reviewer holds this incident");
+      throw new GatewayError("conflict", "another reviewer holds this incident");
     case "lease_expired":
-      throw new ApiError("conflict", "your claim expired; claim the incident again");
+      throw new GatewayError("conflict", "your claim expired; claim the incident again");
   }
 }
 
@@ -80,7 +80,7 @@ export function createReviewActions(o: ReviewActionsOptions): ReviewActions {
     async claim(p, queue) {
       const allowed = claimableQueues(p);
       if (queue !== undefined && !allowed.includes(queue))
-        throw new ApiError("forbidden", `cannot claim from "${queue}"`);
+        throw new GatewayError("forbidden", `cannot claim from "${queue}"`);
       const view = await o.store.claim({ reviewer: p.id, queues: queue ? [queue] : allowed });
       if (view) await audit(p, "incident.claim", view.incident.id, { queue: view.review.queue });
       return view;
@@ -106,7 +106,7 @@ export function createReviewActions(o: ReviewActionsOptions): ReviewActions {
     async suspendKey(p, id, reason) {
       assertLease(await o.store.holdsLease({ id, reviewer: p.id }), id);
       const view = await o.store.get(id);
-      if (!view) throw new ApiError("not_found", `no incident ${id}`);
+      if (!view) throw new GatewayError("not_found", `no incident ${id}`);
       await o.keyAdmin.setStatus(view.incident.keyId, { status: "suspended", reason, by: p.id });
       await audit(p, "key.suspend", view.incident.keyId, { reason, incidentId: id });
       return view.incident.keyId;
@@ -114,10 +114,10 @@ export function createReviewActions(o: ReviewActionsOptions): ReviewActions {
     async suspendEndUser(p, id, reason) {
       assertLease(await o.store.holdsLease({ id, reviewer: p.id }), id);
       const view = await o.store.get(id);
-      if (!view) throw new ApiError("not_found", `no incident ${id}`);
+      if (!view) throw new GatewayError("not_found", `no incident ${id}`);
       const { keyId, client } = view.incident;
       if (client.endUser === undefined)
-        throw new ApiError("invalid_request", `incident ${id} names no end user`);
+        throw new GatewayError("invalid_request", `incident ${id} names no end user`);
       await o.keyAdmin.setEndUserStatus(keyId, client.endUser, { status: "suspended", reason, by: p.id });
       await audit(p, "end_user.suspend", keyId, { endUser: client.endUser, reason, incidentId: id });
       return { keyId, endUser: client.endUser };
@@ -132,7 +132,7 @@ export function createReviewActions(o: ReviewActionsOptions): ReviewActions {
           benignTotal: spec.benignTotal,
           reason: s.reason,
         });
-        throw new ApiError(
+        throw new GatewayError(
           "invalid_request",
           `this signature would catch ${spec.benignMatches} of the ${spec.benignTotal} everyday prompts in the ` +
             "benign set; use the jailbreak's own distinctive wording, not phrases ordinary requests share",
@@ -148,7 +148,7 @@ export function createReviewActions(o: ReviewActionsOptions): ReviewActions {
     },
     async removeSignature(p, id, reason) {
       const record = await o.signatures.get(id);
-      if (!(await o.signatures.remove(id))) throw new ApiError("not_found", `no signature ${id}`);
+      if (!(await o.signatures.remove(id))) throw new GatewayError("not_found", `no signature ${id}`);
       await audit(p, "signature.remove", id, {
         reason,
         author: record?.author,

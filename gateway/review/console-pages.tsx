@@ -8,10 +8,11 @@ import type { Context, Hono } from "hono";
 import { z } from "zod";
 import { REVIEW_QUEUES } from "../../contracts/incident.ts";
 import type { SignatureStore } from "../signatures/signature-store.ts";
-import { ApiError } from "./api-error.ts";
+import { GatewayError } from "../errors.ts";
+import { readBodyBytes } from "../http/node-io.ts";
+import { validate } from "../http/json-body.ts";
 import type { ReviewActions } from "./actions.ts";
 import { decisionBodySchema, signatureBodySchema } from "./api.ts";
-import { readLimitedBody } from "./http.ts";
 import { noticeText, withNotice } from "./notices.ts";
 import type { ReviewStore } from "./review-store.ts";
 import { SignaturesPage } from "./signature-views.tsx";
@@ -33,14 +34,14 @@ export interface ConsolePagesOptions {
 
 /** The posted form's string fields, read with the gateway's one body reader (at most `limit` bytes held). */
 export async function readForm(c: Context, limit: number): Promise<Record<string, string>> {
-  const bytes = await readLimitedBody(c, limit);
+  const bytes = await readBodyBytes(c, limit);
   const type = c.req.header("content-type") ?? "";
   if (!/^\s*(?:multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) return {};
   let body: FormData;
   try {
     body = await new Response(new Uint8Array(bytes), { headers: { "content-type": type } }).formData();
   } catch (e: unknown) {
-    throw new ApiError("invalid_request", "expected a form post", { cause: e });
+    throw new GatewayError("invalid_request", "expected a form post", { cause: e });
   }
   const out: Record<string, string> = {};
   for (const [k, v] of body.entries()) if (typeof v === "string") out[k] = v;
@@ -49,22 +50,17 @@ export async function readForm(c: Context, limit: number): Promise<Record<string
 
 const notice = (c: Context) => noticeText(c.req.query("notice"), c.req.query("id"));
 
-function invalid(e: z.ZodError, fallback: string): ApiError {
-  return new ApiError("invalid_request", e.issues[0]?.message ?? fallback);
-}
-
 function registerQueuePages(app: Hono<ConsoleEnv>, o: ConsolePagesOptions): void {
   app.get("/", async (c) =>
     c.html(<QueuesPage principal={c.var.principal} queues={await o.store.queues()} notice={notice(c)} />),
   );
   app.post("/claim", async (c) => {
     const f = await readForm(c, o.bodyLimitBytes);
-    const queue = z
-      .enum(REVIEW_QUEUES)
-      .optional()
-      .safeParse(f.queue || undefined);
-    if (!queue.success) throw new ApiError("invalid_request", "unknown review queue");
-    const view = await o.actions.claim(c.var.principal, queue.data);
+    const queue = validate(
+      z.enum(REVIEW_QUEUES, { error: "unknown review queue" }).optional(),
+      f.queue || undefined,
+    );
+    const view = await o.actions.claim(c.var.principal, queue);
     return c.redirect(
       view ? `/review/incidents/${view.incident.id}` : withNotice("/review", "nothing-to-claim"),
       303,
@@ -75,20 +71,19 @@ function registerQueuePages(app: Hono<ConsoleEnv>, o: ConsolePagesOptions): void
 function registerIncidentPages(app: Hono<ConsoleEnv>, o: ConsolePagesOptions): void {
   app.get("/incidents/:id", async (c) => {
     const view = await o.store.get(c.req.param("id"));
-    if (!view) throw new ApiError("not_found", "no such incident (it may have expired)");
+    if (!view) throw new GatewayError("not_found", "no such incident (it may have expired)");
     return c.html(<IncidentPage principal={c.var.principal} view={view} notice={notice(c)} />);
   });
   app.post("/incidents/:id/decision", async (c) => {
     const f = await readForm(c, o.bodyLimitBytes);
     // An unknown or missing decision is refused, never defaulted: a garbled form must not close an incident.
-    const parsed = decisionBodySchema.safeParse({
+    const decision = validate(decisionBodySchema, {
       decision: f.decision,
       ...(f.category ? { category: f.category } : {}),
       ...(f.note ? { note: f.note } : {}),
     });
-    if (!parsed.success) throw invalid(parsed.error, "invalid decision");
     const id = c.req.param("id");
-    await o.actions.decide(c.var.principal, id, parsed.data);
+    await o.actions.decide(c.var.principal, id, decision);
     return c.redirect(withNotice("/review", "decided", id), 303);
   });
   app.post("/incidents/:id/suspend-key", async (c) => {
@@ -106,9 +101,8 @@ function registerIncidentPages(app: Hono<ConsoleEnv>, o: ConsolePagesOptions): v
   app.post("/incidents/:id/signature", async (c) => {
     const f = await readForm(c, o.bodyLimitBytes);
     const id = c.req.param("id");
-    const parsed = signatureBodySchema.safeParse({ text: f.text, reason: f.reason, incidentId: id });
-    if (!parsed.success) throw invalid(parsed.error, "invalid signature");
-    await o.actions.addSignature(c.var.principal, parsed.data);
+    const signature = validate(signatureBodySchema, { text: f.text, reason: f.reason, incidentId: id });
+    await o.actions.addSignature(c.var.principal, signature);
     return c.redirect(withNotice(`/review/incidents/${id}`, "signature-added"), 303);
   });
 }
@@ -125,9 +119,8 @@ function registerSignaturePages(app: Hono<ConsoleEnv>, o: ConsolePagesOptions): 
   );
   app.post("/signatures/:id/remove", async (c) => {
     const f = await readForm(c, o.bodyLimitBytes);
-    const reason = z.string().trim().min(1, "say why the signature is removed").max(500).safeParse(f.reason);
-    if (!reason.success) throw invalid(reason.error, "invalid reason");
-    await o.actions.removeSignature(c.var.principal, c.req.param("id"), reason.data);
+    const reason = validate(z.string().trim().min(1, "say why the signature is removed").max(500), f.reason);
+    await o.actions.removeSignature(c.var.principal, c.req.param("id"), reason);
     return c.redirect(withNotice("/review/signatures", "signature-removed"), 303);
   });
 }

@@ -8,7 +8,8 @@
  */
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { ApiError, apiStatus } from "./api-error.ts";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { GatewayError, toGatewayError } from "../errors.ts";
 import type { ReviewActions } from "./actions.ts";
 import { isHttps, sameOrigin, securityHeaders } from "./console-security.ts";
 import { readForm, registerConsolePages, type ConsoleEnv } from "./console-pages.tsx";
@@ -32,6 +33,8 @@ export interface ConsoleOptions {
    * request came over HTTPS (directly or per `X-Forwarded-Proto`). @defaultValue false
    */
   secureCookies?: boolean;
+  /** Whether the sessions' and store's Redis client can take commands now: a failure while not is a 503 page. */
+  redisReady: () => boolean;
   onInternalError: (e: unknown) => void;
   /** Largest accepted form post (config `server.bodyLimitBytes`); larger ones get 413 while being read. */
   bodyLimitBytes: number;
@@ -73,7 +76,7 @@ export function createConsole(o: ConsoleOptions): Hono<ConsoleEnv> {
   app.use(securityHeaders({ style: CONSOLE_STYLE }));
   app.use(async function sameOriginPosts(c, next) {
     if (c.req.method === "POST" && !sameOrigin(c))
-      throw new ApiError("forbidden", "cross-origin form post refused");
+      throw new GatewayError("forbidden", "cross-origin form post refused");
     await next();
   });
   registerLogin(app, o);
@@ -90,11 +93,11 @@ export function createConsole(o: ConsoleOptions): Hono<ConsoleEnv> {
   });
   registerConsolePages(app, o);
   app.onError((e, c) => {
-    const ae = e instanceof ApiError ? e : new ApiError("internal", "internal error");
-    if (!(e instanceof ApiError)) o.onInternalError(e);
+    if (!(e instanceof GatewayError)) o.onInternalError(e);
+    const ge = toGatewayError(e, { redisReady: o.redisReady });
     return c.html(
-      <ErrorPage status={apiStatus(ae.code)} message={ae.message} principal={c.var.principal} />,
-      apiStatus(ae.code),
+      <ErrorPage status={ge.status} message={ge.message} principal={c.var.principal} />,
+      ge.status as ContentfulStatusCode,
     );
   });
   return app;

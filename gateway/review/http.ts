@@ -1,9 +1,11 @@
-/** Helpers shared by the review and admin JSON APIs: bearer auth into `c.var.principal`, zod-validated bodies. */
-import type { Context, MiddlewareHandler } from "hono";
-import type { z } from "zod";
-import { GatewayError } from "../errors.ts";
-import { readBodyBytes } from "../http/node-io.ts";
-import { ApiError } from "./api-error.ts";
+/**
+ * Helpers shared by the review and admin JSON APIs: bearer auth into `c.var.principal`, how they read bodies, and
+ * their one error handler.
+ */
+import type { ErrorHandler, MiddlewareHandler } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { GatewayError, retryAfterOf, toGatewayError } from "../errors.ts";
+import type { ReadJsonOptions } from "../http/json-body.ts";
 import { bearerToken, type Principal, type Role, type TokenAuth } from "./tokens.ts";
 
 /** The review/admin sub-apps' Hono env. */
@@ -16,56 +18,45 @@ export function requireToken({ tokens, role }: { tokens: TokenAuth; role: Role }
   return async function tokenMiddleware(c, next) {
     const token = bearerToken(c.req.header("authorization"));
     if (token === undefined)
-      throw new ApiError("unauthorized", "send Authorization: Bearer <review or admin token>");
+      throw new GatewayError("unauthorized", "send Authorization: Bearer <review or admin token>");
     const r = tokens.check(token);
     if (!r.ok) {
       throw r.reason === "expired"
-        ? new ApiError("token_expired", "this token has expired")
-        : new ApiError("unauthorized", "unknown token");
+        ? new GatewayError("token_expired", "this token has expired")
+        : new GatewayError("unauthorized", "unknown token");
     }
     if (role === "admin" && r.principal.role !== "admin")
-      throw new ApiError("forbidden", "this needs an admin token");
+      throw new GatewayError("forbidden", "this needs an admin token");
     c.set("principal", r.principal);
     await next();
   };
 }
 
 /**
- * Reads the body with the gateway's one reader (`readBodyBytes`: at most `limit` bytes are ever held), turning
- * its 413 into the API's own error.
+ * How the APIs read a JSON body (`readValidBody`): at most `limit` bytes, and an empty body is `{}` so a POST
+ * without one takes the schema's defaults.
  */
-export async function readLimitedBody(c: Context, limit: number): Promise<Buffer> {
-  try {
-    return await readBodyBytes(c, limit);
-  } catch (e: unknown) {
-    if (e instanceof GatewayError && e.code === "body_too_large")
-      throw new ApiError("body_too_large", e.message, { cause: e });
-    throw e;
-  }
+export function apiBody(limit: number): ReadJsonOptions {
+  return { limit, emptyAs: {} };
 }
 
-/** Parses the JSON body (at most `limit` bytes) with `schema`; an empty body parses as `{}`. */
-export async function readBody<T extends z.ZodType>(
-  c: Context,
-  schema: T,
-  limit: number,
-): Promise<z.infer<T>> {
-  const text = (await readLimitedBody(c, limit)).toString("utf8");
-  let raw: unknown = {};
-  if (text.trim().length > 0) {
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      throw new ApiError("invalid_request", "body is not valid JSON");
-    }
-  }
-  const r = schema.safeParse(raw);
-  if (!r.success) {
-    const first = r.error.issues[0];
-    throw new ApiError(
-      "invalid_request",
-      `${first?.path.join(".") || "(body)"}: ${first?.message ?? "invalid"}`,
-    );
-  }
-  return r.data;
+export interface ApiErrorHandlerOptions {
+  /** Whether the APIs' Redis client can take commands now: an unexpected failure while it cannot is a 503. */
+  redisReady: () => boolean;
+  /** Called with every thrown value that is no `GatewayError` (a bug, or the store being down). */
+  onInternalError: (e: unknown) => void;
+}
+
+/**
+ * The `onError` of the review and admin APIs: a `GatewayError` as `{error:{code,message}}` with its status (not a
+ * client dialect: these APIs serve reviewers and admins).
+ */
+export function apiErrorHandler(o: ApiErrorHandlerOptions): ErrorHandler<ApiEnv> {
+  return function renderApiError(e, c) {
+    if (!(e instanceof GatewayError)) o.onInternalError(e);
+    const ge = toGatewayError(e, { redisReady: o.redisReady });
+    const retryAfter = retryAfterOf(ge);
+    if (retryAfter !== undefined) c.header("retry-after", retryAfter);
+    return c.json({ error: { code: ge.code, message: ge.message } }, ge.status as ContentfulStatusCode);
+  };
 }

@@ -7,10 +7,9 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { renderTurns, type ClassifierInput, type Turn } from "../../classifiers/types.ts";
 import { openaiDialect } from "../dialects/openai.ts";
-import { zodMessage } from "../dialects/zod-message.ts";
 import type { AppEnv } from "../env.ts";
 import { GatewayError } from "../errors.ts";
-import { readBodyText } from "../http/node-io.ts";
+import { readValidBody } from "../http/json-body.ts";
 import { auth } from "../middleware/auth.ts";
 import { recordOutcome } from "./outcome.ts";
 
@@ -54,19 +53,11 @@ export function registerClassifyRoutes(app: Hono<AppEnv>): void {
     auth({ scope: "classify" }),
     async function classify(c) {
       const deps = c.var.deps;
-      const text = await readBodyText(c, deps.config.server.bodyLimitBytes);
-      let raw: unknown;
-      try {
-        raw = JSON.parse(text) as unknown;
-      } catch {
-        throw new GatewayError("invalid_json", "request body is not valid JSON");
-      }
-      const parsed = bodySchema.safeParse(raw);
-      if (!parsed.success) throw new GatewayError("invalid_request", zodMessage(parsed.error));
+      const body = await readValidBody(c, bodySchema, { limit: deps.config.server.bodyLimitBytes });
       const policy = deps.policies.get(c.var.key.policy);
       if (!policy) throw new GatewayError("internal", `policy "${c.var.key.policy}" is not loaded`);
       const results = await Promise.all(
-        parsed.data.inputs.map(async (i) => {
+        body.inputs.map(async (i) => {
           const out = await deps.screener.runStage(
             i.stage,
             policy.stages[i.stage],

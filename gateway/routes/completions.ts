@@ -13,21 +13,14 @@ import type { AppEnv } from "../env.ts";
 import { GatewayError } from "../errors.ts";
 import { buildIncident, needsIncident, type IncidentContext } from "../incidents/build.ts";
 import type { Exchange } from "./exchange.ts";
-import { clientGoneSignal, headerOf, readBodyText } from "../http/node-io.ts";
+import { readJsonBody } from "../http/json-body.ts";
+import { clientGoneSignal, headerOf } from "../http/node-io.ts";
 import { assertEndUserAllowed, identifyEndUser, type EndUser } from "../keys/end-user.ts";
 import { auth } from "../middleware/auth.ts";
 import { forwardJson } from "./forward-json.ts";
 import { forwardStream } from "./forward-stream.ts";
 import { recordOutcome } from "./outcome.ts";
 import { screenRequest } from "./screen-request.ts";
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new GatewayError("invalid_json", "request body is not valid JSON");
-  }
-}
 
 function firstHeader(c: Context<AppEnv>, names: readonly string[]): string | undefined {
   for (const name of names) {
@@ -108,8 +101,9 @@ function routeAndPolicy(c: Context<AppEnv>, model: string, dialect: DialectAdapt
 function createHandler(dialect: DialectAdapter) {
   return async function completionHandler(c: Context<AppEnv>): Promise<Response> {
     const deps = c.var.deps;
-    const rawBody = await readBodyText(c, deps.config.server.modelBodyLimitBytes);
-    const body = parseJson(rawBody);
+    const { text: rawBody, value: body } = await readJsonBody(c, {
+      limit: deps.config.server.modelBodyLimitBytes,
+    });
     const request = dialect.parseRequest(body);
     checkScreeningBudget(request.conversation, deps.config.server.maxScreenedChars);
     const endUser = admitEndUser(c, dialect, body);

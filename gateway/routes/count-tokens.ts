@@ -5,28 +5,16 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import { anthropicDialect } from "../dialects/anthropic.ts";
-import { zodMessage } from "../dialects/zod-message.ts";
 import type { AppEnv } from "../env.ts";
 import { GatewayError } from "../errors.ts";
-import { clientGoneSignal, headerOf, readBodyText } from "../http/node-io.ts";
+import { readJsonBody, validate } from "../http/json-body.ts";
+import { clientGoneSignal, headerOf } from "../http/node-io.ts";
 import { auth } from "../middleware/auth.ts";
 import { readUpstreamBody, upstreamStatusError } from "../upstream/upstreams.ts";
 import { limitReporter } from "./forward-stream.ts";
 import { recordOutcome } from "./outcome.ts";
 
 const bodySchema = z.looseObject({ model: z.string().min(1) });
-
-function modelOf(raw: string): string {
-  let body: unknown;
-  try {
-    body = JSON.parse(raw) as unknown;
-  } catch {
-    throw new GatewayError("invalid_json", "request body is not valid JSON");
-  }
-  const parsed = bodySchema.safeParse(body);
-  if (!parsed.success) throw new GatewayError("invalid_request", zodMessage(parsed.error));
-  return parsed.data.model;
-}
 
 export function registerCountTokensRoute(app: Hono<AppEnv>): void {
   app.post(
@@ -38,8 +26,8 @@ export function registerCountTokensRoute(app: Hono<AppEnv>): void {
     auth({ scope: "chat" }),
     async function countTokens(c) {
       const deps = c.var.deps;
-      const raw = await readBodyText(c, deps.config.server.modelBodyLimitBytes);
-      const model = modelOf(raw);
+      const { text: raw, value } = await readJsonBody(c, { limit: deps.config.server.modelBodyLimitBytes });
+      const { model } = validate(bodySchema, value);
       const route = deps.router.match(model, "anthropic");
       const upstream = route && deps.upstreams.get(route.upstream);
       if (!upstream)

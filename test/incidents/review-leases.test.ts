@@ -151,6 +151,7 @@ describe("actions on an incident need its lease (review API)", () => {
       actions,
       signatures,
       bodyLimitBytes: 65_536,
+      redisReady: () => redis.status === "ready",
       onInternalError: (e) => {
         throw e;
       },
