@@ -41,6 +41,44 @@ export default tseslint.config(
     },
   },
   {
+    // Serving never loads training (issue 12 item A): what the gateway and workers run, and the classifier modules
+    // they load, import no training, eval, synthetic-data or CLI code and no training-data reader. The
+    // @typescript-eslint twin of no-restricted-imports is used so that this block does not replace the core rule's
+    // options set by the dependency-direction block above, and type-only imports count too. Offline CLIs that read
+    // the shared data on purpose (benign signature set, labels export) are left out.
+    files: [
+      "gateway/**/*.ts",
+      "gateway/**/*.tsx",
+      "workers/**/*.ts",
+      "classifiers/*.ts",
+      "classifiers/{onnx,signatures,judge,transformer}/**/*.ts",
+    ],
+    ignores: [
+      "classifiers/{data,batch,calibrate,metrics,rng}.ts",
+      "gateway/signatures/build-benign-set.ts",
+      "workers/cli/**",
+    ],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex:
+                "(^|/)classifiers/(train|eval|synthetic|cli)/|(^|/)classifiers/(data|batch|calibrate|metrics|rng)\\.ts$",
+              message: "serving code must not import classifiers' training, eval, synthetic-data or CLI code",
+            },
+            {
+              regex: "^\\.\\.?/(train|eval|synthetic|cli)/|^\\.\\.?/(data|batch|calibrate)\\.ts$",
+              message:
+                "classifiers' serving modules must not import training, eval, synthetic-data or CLI code",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // One body reader (gateway/http/node-io.ts) so every route gets the body limit while reading (issue 10 item 3).
     files: ["gateway/**/*.ts", "gateway/**/*.tsx"],
     rules: {

@@ -8,12 +8,7 @@
  */
 import { thresholdAtFpr } from "./metrics.ts";
 import type { ScoreKey } from "./types.ts";
-
-/** Thresholds for one key: `flag` when score >= flag, `block` when score >= block. */
-export interface KeyThresholds {
-  readonly flag: number;
-  readonly block: number;
-}
+import type { KeyThresholds } from "./window-scale.ts";
 
 /** Calibration targets. */
 export interface CalibrationOptions {

@@ -126,9 +126,16 @@ export function resolveSyntheticDir(explicit: string | undefined, cwd = process.
 /** True for rows the team wrote (`source: "synthetic-..."`). */
 export const isSynthetic = (row: DataRow): boolean => row.source.startsWith("synthetic-");
 
-/** Resolves the data directory: explicit option, then `PORTCULLIS_DATA_DIR`, then `../shared/data`. */
+/** Environment variable naming the training data directory (see `resolveDataDir`). */
+export const TRAINING_DATA_ENV = "PORTCULLIS_TRAINING_DATA";
+
+/**
+ * Resolves the training data directory: explicit option (`--data DIR`), then `PORTCULLIS_TRAINING_DATA`, then
+ * `../shared/data`. Not `PORTCULLIS_DATA_DIR`: that is the gateway's own directory (spool, embedded Redis), and one
+ * name for both made a gateway setting silently redirect training (issue 12).
+ */
 export function resolveDataDir(explicit: string | undefined, cwd = process.cwd()): string {
-  return resolve(cwd, explicit ?? process.env["PORTCULLIS_DATA_DIR"] ?? "../shared/data");
+  return resolve(cwd, explicit ?? process.env[TRAINING_DATA_ENV] ?? "../shared/data");
 }
 
 /** sha256 over the JSONL lines used (in file order, newline-joined). */

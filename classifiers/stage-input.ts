@@ -1,8 +1,8 @@
 /**
  * How each stage's input becomes the texts ("bags") a trained model featurizes, and how rows of the shared
- * data schema become `ClassifierInput`s (used by `npm run classify`, eval and the gateway's classify route).
+ * data schema become `ClassifierInput`s (used by `npm run classify`, training and eval). Serving code: the
+ * ONNX classifier imports it, so it must not import the training side (`data.ts`, `train/`, `eval/`).
  */
-import type { DataRow } from "./data.ts";
 import { renderTurns } from "./types.ts";
 import type { ClassifierInput, Role, Stage, Turn } from "./types.ts";
 
@@ -44,27 +44,30 @@ function toRole(role: string): Role {
 }
 
 /**
- * Converts a row of the shared data schema into the input of `stage`. Prompt rows need `text`, completion
- * rows `prompt` + `completion`, conversation rows `messages`; a prompt row given to the conversation stage
- * becomes a one-turn conversation. Returns `null` when the row has no fields for that stage.
+ * Converts a row of the shared data schema (a `DataRow` of `data.ts`, or any parsed JSON object) into the input
+ * of `stage`. Prompt rows need `text`, completion rows `prompt` + `completion`, conversation rows `messages`; a
+ * prompt row given to the conversation stage becomes a one-turn conversation. Returns `null` when the row has no
+ * fields for that stage. The row is typed structurally because the fields are checked here at run time anyway.
  */
-export function rowToClassifierInput(stage: Stage, row: Partial<DataRow>): ClassifierInput | null {
-  const r = row as Record<string, unknown>;
+export function rowToClassifierInput(
+  stage: Stage,
+  row: Readonly<Record<string, unknown>>,
+): ClassifierInput | null {
   switch (stage) {
     case "prompt":
-      return typeof r["text"] === "string" ? { stage, text: r["text"] } : null;
+      return typeof row["text"] === "string" ? { stage, text: row["text"] } : null;
     case "completion":
-      return typeof r["completion"] === "string"
-        ? { stage, text: r["completion"], context: typeof r["prompt"] === "string" ? r["prompt"] : "" }
+      return typeof row["completion"] === "string"
+        ? { stage, text: row["completion"], context: typeof row["prompt"] === "string" ? row["prompt"] : "" }
         : null;
     case "conversation": {
       let turns: Turn[] | null = null;
-      if (Array.isArray(r["messages"])) {
-        turns = (r["messages"] as { role?: unknown; content?: unknown }[]).map((m) => ({
+      if (Array.isArray(row["messages"])) {
+        turns = (row["messages"] as { role?: unknown; content?: unknown }[]).map((m) => ({
           role: toRole(String(m.role)),
           text: typeof m.content === "string" ? m.content : "",
         }));
-      } else if (typeof r["text"] === "string") turns = [{ role: "user", text: r["text"] }];
+      } else if (typeof row["text"] === "string") turns = [{ role: "user", text: row["text"] }];
       return turns ? { stage, text: renderTurns(turns), turns } : null;
     }
   }

@@ -3,9 +3,17 @@
  * own, and `classify` maps each onto the manifest's thresholds before taking the per-key maximum, so the policy
  * sees one score per key on one scale.
  */
-import type { KeyThresholds } from "./calibrate.ts";
 import { sigmoid } from "./model.ts";
 import type { ScoreKey } from "./types.ts";
+
+/**
+ * Thresholds for one key: `flag` when score >= flag, `block` when score >= block. Defined here, on the serving
+ * side, because a manifest carries them; training's `calibrate.ts` computes them.
+ */
+export interface KeyThresholds {
+  readonly flag: number;
+  readonly block: number;
+}
 
 /** Per-key thresholds, as in a manifest. */
 export type Thresholds = Partial<Record<ScoreKey, KeyThresholds>>;

@@ -9,7 +9,13 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { isSynthetic, readStageData, resolveDataDir, resolveSyntheticDir } from "../data.ts";
+import {
+  TRAINING_DATA_ENV,
+  isSynthetic,
+  readStageData,
+  resolveDataDir,
+  resolveSyntheticDir,
+} from "../data.ts";
 import type { CompletionRow } from "../data.ts";
 import { evaluateSubset } from "../eval/evaluate.ts";
 import type { ScoredRow } from "../eval/evaluate.ts";
@@ -37,8 +43,25 @@ const { values } = parseArgs({
     models: { type: "string", default: "models" },
     out: { type: "string" },
     stage: { type: "string", multiple: true },
+    help: { type: "boolean", short: "h", default: false },
   },
 });
+if (values.help) {
+  process.stdout.write(
+    [
+      "usage: npm run eval [-- options]",
+      `  --data DIR            shared labelled data (or ${TRAINING_DATA_ENV}; default ../shared/data)`,
+      "  --synthetic DIR       synthetic rows (or PORTCULLIS_SYNTHETIC_DIR; default data/synthetic)",
+      "  --models DIR          served models to score with (default models)",
+      "  --out PATH            report path without extension (default <models>/eval-report)",
+      "  --stage STAGE         prompt|completion|conversation; repeatable (default all three)",
+      "  --holdouts            also run leave-one-source-out training (slow)",
+      "  --holdout-epochs N    epochs per holdout training (default 1)",
+      "",
+    ].join("\n"),
+  );
+  process.exit(0);
+}
 
 const dataDir = resolveDataDir(values.data);
 const syntheticDir = resolveSyntheticDir(values.synthetic);

@@ -9,7 +9,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
-import { resolveDataDir, resolveSyntheticDir } from "../data.ts";
+import { TRAINING_DATA_ENV, resolveDataDir, resolveSyntheticDir } from "../data.ts";
 import { DEFAULT_SEED, STAGE_CONFIGS } from "../train/config.ts";
 import type { StageConfig } from "../train/pipeline.ts";
 import { recalibrateStage } from "../train/calibration.ts";
@@ -29,8 +29,28 @@ const { values } = parseArgs({
     "no-progress": { type: "boolean", default: false },
     set: { type: "string", multiple: true },
     "calibrate-only": { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
   },
 });
+if (values.help) {
+  process.stdout.write(
+    [
+      "usage: npm run train [-- options]",
+      `  --data DIR          shared labelled data (or ${TRAINING_DATA_ENV}; default ../shared/data)`,
+      "  --synthetic DIR     synthetic rows (or PORTCULLIS_SYNTHETIC_DIR; default data/synthetic)",
+      "  --out DIR           model directory (default models)",
+      "  --stage STAGE       prompt|completion|conversation; repeatable (default all three)",
+      "  --limit N           seeded sample of N rows",
+      "  --seed N            training seed",
+      "  --set key=value     stage config override, repeatable (e.g. --set epochs=3)",
+      "  --no-write          train and report without writing the model",
+      "  --no-progress       no progress bars",
+      "  --calibrate-only    recompute the thresholds of the models in --out; train nothing",
+      "",
+    ].join("\n"),
+  );
+  process.exit(0);
+}
 
 function withOverrides(base: StageConfig, sets: readonly string[]): StageConfig {
   const cfg = structuredClone(base) as unknown as Record<string, unknown>;

@@ -3,8 +3,8 @@
  * evaluation. It mirrors `modelThreshold` in `gateway/screening/presets.ts` (classifiers/ may not import the
  * gateway); `test/gateway/screening/asl3-mirror.test.ts` checks that the two agree.
  */
-import type { KeyThresholds } from "../calibrate.ts";
 import type { ScoreKey, Scores, Stage } from "../types.ts";
+import type { KeyThresholds } from "../window-scale.ts";
 
 /** Keys the asl3 preset blocks at their (low) flag threshold. */
 export const SEVERE_KEYS: readonly ScoreKey[] = ["cbrn", "child_safety"];

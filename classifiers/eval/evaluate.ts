@@ -1,10 +1,10 @@
 /** Computes the eval report of one stage from scored val rows (see `npm run eval`). */
-import type { KeyThresholds } from "../calibrate.ts";
 import type { DataRow } from "../data.ts";
 import { rowAttack } from "../data.ts";
 import { auprc, auroc, rateAtOrAbove, recallAtFpr } from "../metrics.ts";
 import { HARM_CATEGORIES } from "../types.ts";
 import type { ScoreKey, Scores, Stage } from "../types.ts";
+import type { KeyThresholds } from "../window-scale.ts";
 import { EVERYDAY_SOURCES, HARD_NEGATIVE_SOURCES } from "./sources.ts";
 
 /** A val row with its scores. */

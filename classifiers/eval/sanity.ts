@@ -4,8 +4,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { KeyThresholds } from "../calibrate.ts";
 import type { ScoreKey, Scores } from "../types.ts";
+import type { KeyThresholds } from "../window-scale.ts";
 import { asl3Action } from "./asl3.ts";
 
 /** Path of the fixture, relative to the project root. */

@@ -2,9 +2,9 @@
  * The streaming figure of the completion model: feed each harmful completion to a stream scorer in fixed
  * chunks and record the share of its characters seen when the calibrated `flag` action first fires.
  */
-import type { KeyThresholds } from "../calibrate.ts";
 import type { CompletionRow } from "../data.ts";
 import type { Classifier, ScoreKey } from "../types.ts";
+import type { KeyThresholds } from "../window-scale.ts";
 import { actionFor } from "./evaluate.ts";
 
 /** Result of the streaming simulation. */

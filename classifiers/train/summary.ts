@@ -1,8 +1,8 @@
 /** Headline validation figures written into the manifest (the full report comes from `npm run eval`). */
-import type { KeyThresholds } from "../calibrate.ts";
 import { HARD_NEGATIVE_SOURCES } from "../eval/sources.ts";
 import { auprc, auroc, rateAtOrAbove, recallAtFpr } from "../metrics.ts";
 import type { ScoreKey, Stage } from "../types.ts";
+import type { KeyThresholds } from "../window-scale.ts";
 import type { LabelledInput } from "./examples.ts";
 
 const r4 = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null);
