@@ -1,5 +1,6 @@
 /**
  * `npm run bench [-- --quick] [-- --workers 1,auto] [-- --rounds N --duration S] [-- --no-readme] [-- --cpu-prof DIR]`
+ * `npm run bench -- --soak 30m [--soak-rate 20] [--soak-sample 5s] [--soak-drain 60s]`: the soak instead (`lib/soak.ts`).
  *
  * Starts the mock upstream (zero token delay), the bare baseline proxy and the gateway (full asl3 policy) as
  * separate processes and measures them side by side, alternating: throughput and latency for JSON and SSE at
@@ -16,6 +17,8 @@ import { updateReadme, writeResults, type Summary, type TableRow } from "./lib/r
 import { BENCH_KEY, gatewayName, startServices, type Services } from "./lib/services.ts";
 import { cellOf, runMatrix, runMix, type Cell, type Target } from "./lib/suite.ts";
 import { measureTtft } from "./lib/ttft.ts";
+import { parseDuration } from "./lib/soak-analysis.ts";
+import { runSoak, SOAK_DEFAULTS, type SoakOptions } from "./lib/soak.ts";
 
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -28,11 +31,16 @@ function options() {
       duration: { type: "string" },
       "no-readme": { type: "boolean", default: false },
       "cpu-prof": { type: "string" },
+      soak: { type: "string" },
+      "soak-rate": { type: "string" },
+      "soak-sample": { type: "string" },
+      "soak-drain": { type: "string" },
     },
     strict: true,
   });
   const quick = values.quick;
   return {
+    soak: soakOptions(values),
     quick,
     workers: values.workers.split(",").map((w) => w.trim()),
     rounds: Number(values.rounds ?? (quick ? 1 : 3)),
@@ -46,6 +54,25 @@ function options() {
 }
 
 type Options = ReturnType<typeof options>;
+
+/** The soak's options when `--soak DURATION` is given (durations such as `90s`, `30m`, `2h`). */
+function soakOptions(v: {
+  soak?: string | undefined;
+  "soak-rate"?: string | undefined;
+  "soak-sample"?: string | undefined;
+  "soak-drain"?: string | undefined;
+}): SoakOptions | undefined {
+  if (v.soak === undefined) return undefined;
+  const rate = Number(v["soak-rate"] ?? SOAK_DEFAULTS.rate);
+  if (!Number.isFinite(rate) || rate <= 0) throw new Error(`--soak-rate must be a positive number of req/s`);
+  return {
+    durationMs: parseDuration(v.soak),
+    rate,
+    sampleMs: v["soak-sample"] !== undefined ? parseDuration(v["soak-sample"]) : SOAK_DEFAULTS.sampleMs,
+    drainMs: v["soak-drain"] !== undefined ? parseDuration(v["soak-drain"]) : SOAK_DEFAULTS.drainMs,
+    tokenDelayMs: SOAK_DEFAULTS.tokenDelayMs,
+  };
+}
 
 function targetsOf(s: Services): Target[] {
   const json = { "content-type": "application/json" };
@@ -161,6 +188,10 @@ function verdicts(s: Summary) {
 
 async function main(): Promise<void> {
   const o = options();
+  if (o.soak) {
+    await runSoak(o.soak, log);
+    return;
+  }
   const st = stamp();
   const loadBefore = load();
   log(
