@@ -4,7 +4,7 @@
  * compare-and-set script appends only if the head is still the one they were built on, and the append retries on a
  * race with another replica. After each append the new head is checkpointed outside Redis.
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis-client.ts";
 import { AUDIT_GENESIS, auditEntrySchema, auditHash, auditMac, type AuditEntry } from "./audit-chain.ts";
 import type { CheckpointWriter } from "./audit-checkpoint.ts";
 import type { RedisKeys } from "./redis-keys.ts";
@@ -35,7 +35,7 @@ export interface AuditLog {
 
 export interface AuditLogOptions {
   /** A command connection. */
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   /** The audit key (see `audit-key.ts`); never written anywhere. */
   key: Buffer;

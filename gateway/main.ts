@@ -7,12 +7,12 @@
  */
 import { serve, type ServerType } from "@hono/node-server";
 import type { Hono } from "hono";
-import { Redis } from "ioredis";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import { startMockUpstream, type MockUpstream } from "../bench/mock-upstream/server.ts";
 import { createEventRedactor } from "../contracts/redact.ts";
+import { connectRedis, parseRedisUrl, type RedisClient } from "../contracts/redis-client.ts";
 import { createApp } from "./app.ts";
 import {
   clusterMetricsOptions,
@@ -109,15 +109,16 @@ async function startRedis(rt: Runtime, logger: Logger): Promise<void> {
 }
 
 /** The gateway's Redis connections: commands, a fail-fast producer (CONVENTIONS 11), and a subscriber. */
-function openRedis(url: string, logger: Logger): IncidentRedis {
+function openRedis(config: Config["redis"], url: string, logger: Logger): IncidentRedis {
   const quiet = (name: string) => (e: Error) => logger.debug({ err: e.message, conn: name }, "redis error");
-  const command = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: false });
-  const producer = new Redis(url, {
+  const target = parseRedisUrl(url, config.mode);
+  const command = connectRedis(target, { maxRetriesPerRequest: 1, lazyConnect: false });
+  const producer = connectRedis(target, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     connectTimeout: 1_000,
   });
-  const subscriber = new Redis(url, { maxRetriesPerRequest: null });
+  const subscriber = connectRedis(target, { maxRetriesPerRequest: null });
   command.on("error", quiet("command"));
   producer.on("error", quiet("producer"));
   subscriber.on("error", quiet("subscriber"));
@@ -136,7 +137,7 @@ async function buildDeps(rt: Runtime, logger: Logger, env: NodeJS.ProcessEnv): P
   const { config } = rt;
   const metrics = createMetrics(clusterMetricsOptions());
   const spool = createSpool(join(config.dataDir, "spool", "incidents.jsonl"));
-  const redis = rt.redisUrl !== undefined ? openRedis(rt.redisUrl, logger) : undefined;
+  const redis = rt.redisUrl !== undefined ? openRedis(config.redis, rt.redisUrl, logger) : undefined;
   const ir = redis
     ? createIncidentResponse({
         config,
@@ -153,6 +154,7 @@ async function buildDeps(rt: Runtime, logger: Logger, env: NodeJS.ProcessEnv): P
     modelsDir: env.PORTCULLIS_MODELS_DIR ?? join(PROJECT_ROOT, "models"),
     env,
     extra: ir ? [ir.signatures] : [],
+    metrics,
   });
   const missing = unknownClassifiers(config, new Set(registry.classifiers.keys()));
   if (missing.length > 0)
@@ -348,7 +350,7 @@ async function main(): Promise<void> {
         await workers?.stop();
         await (deps.ir ?? deps.incidents).close();
         await deps.deepScan?.close();
-        for (const conn of deps.redis ? Object.values<Redis>({ ...deps.redis }) : []) conn.disconnect();
+        for (const conn of deps.redis ? Object.values<RedisClient>({ ...deps.redis }) : []) conn.disconnect();
         await Promise.allSettled([...deps.classifiers.values()].map((c) => c.close?.() ?? Promise.resolve()));
         await rt.demo?.close();
         await rt.redis?.stop();

@@ -6,11 +6,11 @@
  * Usage: started by `npm start` alongside the gateway, or alone with `REDIS_URL=... npm run start:workers`.
  */
 import { Queue, Worker, type Processor } from "bullmq";
-import { Redis } from "ioredis";
 import { pino, type Logger } from "pino";
 import { createJudgeClassifier } from "../classifiers/judge/judge-classifier.ts";
 import { createAuditLog } from "../contracts/audit-log.ts";
 import { DEEP_SCAN_QUEUE, ENFORCEMENT_QUEUE, INCIDENT_QUEUE } from "../contracts/incident.ts";
+import { connectRedis, parseRedisUrl, type RedisClient } from "../contracts/redis-client.ts";
 import { redisKeys } from "../contracts/redis-keys.ts";
 import type { Rule } from "../classifiers/rules.ts";
 import { DEFAULT_RULES } from "../gateway/config/default-rules.ts";
@@ -65,7 +65,13 @@ function startWorker(
   name: string,
   label: JobQueueLabel,
   processor: Processor,
-  ctx: { connection: Redis; prefix: string; logger: Logger; metrics: WorkerMetrics; concurrency: number },
+  ctx: {
+    connection: RedisClient;
+    prefix: string;
+    logger: Logger;
+    metrics: WorkerMetrics;
+    concurrency: number;
+  },
 ): Worker {
   const w = new Worker(name, processor, {
     connection: ctx.connection,
@@ -84,7 +90,7 @@ function startWorker(
 
 function startAll(
   config: Config,
-  connection: Redis,
+  connection: RedisClient,
   logger: Logger,
 ): { started: Started; metrics: WorkerMetrics } {
   const prefix = config.redis.prefix;
@@ -169,7 +175,9 @@ async function main(): Promise<void> {
     process.stderr.write("portcullis-workers: set REDIS_URL (or redis.url in the config)\n");
     process.exit(1);
   }
-  const connection = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+  const connection = connectRedis(parseRedisUrl(config.redis.url, config.redis.mode), {
+    maxRetriesPerRequest: null,
+  });
   connection.on("error", (e: Error) => logger.debug({ err: e.message }, "redis error"));
   const { started, metrics } = startAll(config, connection, logger);
   const port = config.incidents.workerMetricsPort;

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../contracts/redis-client.ts";
 import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import { REVIEW_QUEUES } from "../contracts/incident.ts";
 import type { RedisKeys } from "../contracts/redis-keys.ts";
@@ -14,7 +14,7 @@ import type { RedisKeys } from "../contracts/redis-keys.ts";
 export type JobQueueLabel = "intake" | "enforcement" | "deep_scan";
 
 export interface WorkerMetricsOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   queues: Readonly<Partial<Record<JobQueueLabel, Queue>>>;
 }

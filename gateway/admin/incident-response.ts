@@ -5,7 +5,7 @@
  */
 import { Queue } from "bullmq";
 import type { Hono } from "hono";
-import type { Redis } from "ioredis";
+import { redisUsable, type RedisClient } from "../../contracts/redis-client.ts";
 import type { Logger } from "pino";
 import { createSignatureClassifier } from "../../classifiers/signatures/classifier.ts";
 import type { Classifier } from "../../classifiers/types.ts";
@@ -38,10 +38,10 @@ import { createReplicaSync, publishSync } from "./replica-sync.ts";
 
 /** The three connections: commands, the fail-fast producer, and the pub/sub subscriber. */
 export interface IncidentRedis {
-  readonly command: Redis;
+  readonly command: RedisClient;
   /** Must be created with `enableOfflineQueue: false`. */
-  readonly producer: Redis;
-  readonly subscriber: Redis;
+  readonly producer: RedisClient;
+  readonly subscriber: RedisClient;
 }
 
 export interface IncidentResponseOptions {
@@ -106,6 +106,7 @@ export function createIncidentResponse(o: IncidentResponseOptions): IncidentResp
     logger,
     enqueueTimeoutMs: config.incidents.enqueueTimeoutMs,
     drainIntervalMs: config.incidents.drainIntervalMs,
+    replicaAcks: config.redis.replicaAcks,
   });
   let policies: PolicyStore | undefined;
   const sync = createReplicaSync({
@@ -119,6 +120,8 @@ export function createIncidentResponse(o: IncidentResponseOptions): IncidentResp
     },
   });
   const onInternalError = (e: unknown) => logger.error({ err: e }, "review/admin API error");
+  // Read when an error is mapped: an unexpected failure while the client cannot take commands is a 503.
+  const redisReady = () => redisUsable(command);
 
   return {
     producer,
@@ -145,6 +148,7 @@ export function createIncidentResponse(o: IncidentResponseOptions): IncidentResp
         store,
         actions,
         signatures,
+        redisReady,
         onInternalError,
         bodyLimitBytes,
       });
@@ -155,6 +159,7 @@ export function createIncidentResponse(o: IncidentResponseOptions): IncidentResp
         actions,
         signatures,
         secureCookies: config.review.secureCookies,
+        redisReady,
         onInternalError,
         bodyLimitBytes,
       });
@@ -167,6 +172,7 @@ export function createIncidentResponse(o: IncidentResponseOptions): IncidentResp
         policyChanges,
         audit,
         policyNames: Object.keys(config.policies),
+        redisReady,
         onInternalError,
         bodyLimitBytes,
       });

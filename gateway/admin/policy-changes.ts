@@ -4,10 +4,10 @@
  * Applying stores the override and publishes the `policies` topic, so every replica re-resolves.
  */
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../contracts/redis-client.ts";
 import { z } from "zod";
 import type { RedisKeys } from "../../contracts/redis-keys.ts";
-import { ApiError } from "../review/api-error.ts";
+import { GatewayError } from "../errors.ts";
 import type { Principal } from "../review/tokens.ts";
 import type { AuditLog } from "../../contracts/audit-log.ts";
 import { looseningReasons } from "./loosening.ts";
@@ -38,7 +38,7 @@ export interface PolicyChanges {
 }
 
 export interface PolicyChangesOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   policies: PolicyStore;
   audit: AuditLog;
@@ -58,7 +58,7 @@ export function createPolicyChanges(o: PolicyChangesOptions): PolicyChanges {
 
   return {
     async request(p, body) {
-      if (!o.policies.current(body.policy)) throw new ApiError("not_found", `no policy "${body.policy}"`);
+      if (!o.policies.current(body.policy)) throw new GatewayError("not_found", `no policy "${body.policy}"`);
       const { current, resolved } = await o.policies.preview(body.policy, body);
       const loosening = looseningReasons(current, resolved);
       let change: PolicyChange = {
@@ -88,11 +88,11 @@ export function createPolicyChanges(o: PolicyChangesOptions): PolicyChanges {
     },
     async approve(p, id) {
       const raw = await o.redis.hget(o.keys.policyChanges, id);
-      if (raw === null) throw new ApiError("not_found", `no policy change ${id}`);
+      if (raw === null) throw new GatewayError("not_found", `no policy change ${id}`);
       const change = changeSchema.parse(JSON.parse(raw));
-      if (change.status !== "pending") throw new ApiError("conflict", "this change is not pending");
+      if (change.status !== "pending") throw new GatewayError("conflict", "this change is not pending");
       if (change.requestedBy === p.id) {
-        throw new ApiError("forbidden", "a loosening change needs approval by a different admin");
+        throw new GatewayError("forbidden", "a loosening change needs approval by a different admin");
       }
       const applied = await apply({ ...change, approvedBy: p.id });
       await save(applied);

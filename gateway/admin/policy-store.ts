@@ -3,9 +3,9 @@
  * the presets, and written into the replica's live policy map (the same `Map` instance the request path reads),
  * on every replica when the `policies` sync topic fires.
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../contracts/redis-client.ts";
 import { z } from "zod";
-import { ApiError } from "../review/api-error.ts";
+import { GatewayError } from "../errors.ts";
 import type { RedisKeys } from "../../contracts/redis-keys.ts";
 import { STAGES } from "../../classifiers/types.ts";
 import { stagePolicySchema, streamPolicySchema, type Config, type PolicyConfig } from "../config/schema.ts";
@@ -45,7 +45,7 @@ export interface PolicyStore {
 }
 
 export interface PolicyStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   base: Config["policies"];
   infos: readonly ClassifierInfo[];
@@ -106,7 +106,7 @@ export function createPolicyStore(o: PolicyStoreOptions): PolicyStore {
         // A cascade naming a classifier this gateway does not have would fail every request of the stage.
         const unknown = p.cascade?.flat().filter((c) => !known.has(c)) ?? [];
         if (unknown.length > 0) {
-          throw new ApiError(
+          throw new GatewayError(
             "invalid_request",
             `stages.${s}.cascade: unknown classifier "${unknown.join('", "')}"`,
           );

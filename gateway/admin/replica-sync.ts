@@ -4,7 +4,7 @@
  * Pub/sub delivery is sub-millisecond on a healthy link, which is what makes "within 1 second" hold; a periodic
  * full reload (and one on every reconnect) covers messages missed while disconnected.
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../contracts/redis-client.ts";
 import type { Logger } from "pino";
 import { SYNC_TOPICS, type SyncTopic } from "../../contracts/redis-keys.ts";
 
@@ -16,7 +16,7 @@ export interface ReplicaSync {
 
 export interface ReplicaSyncOptions {
   /** A dedicated connection (it enters subscriber mode). */
-  subscriber: Redis;
+  subscriber: RedisClient;
   channel: string;
   reloaders: Readonly<Record<SyncTopic, () => Promise<void>>>;
   logger: Logger;
@@ -27,7 +27,7 @@ export interface ReplicaSyncOptions {
 const TOPICS: ReadonlySet<string> = new Set(SYNC_TOPICS);
 
 /** Publishes a change so every replica reloads `topic`. */
-export async function publishSync(redis: Redis, channel: string, topic: SyncTopic): Promise<void> {
+export async function publishSync(redis: RedisClient, channel: string, topic: SyncTopic): Promise<void> {
   await redis.publish(channel, topic);
 }
 

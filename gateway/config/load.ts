@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
+import { parseRedisUrl, RedisUrlError } from "../../contracts/redis-client.ts";
 import { configSchema, type Config } from "./schema.ts";
 import { unknownKeyLines } from "./unknown-keys.ts";
 
@@ -21,7 +22,9 @@ export const ENV_OVERRIDES: Readonly<Record<string, readonly (string | number)[]
   PORTCULLIS_MAX_SCREENED_CHARS: ["server", "maxScreenedChars"],
   PORTCULLIS_WORKERS: ["server", "workers"],
   REDIS_URL: ["redis", "url"],
+  PORTCULLIS_REDIS_MODE: ["redis", "mode"],
   PORTCULLIS_REDIS_PREFIX: ["redis", "prefix"],
+  PORTCULLIS_REDIS_REPLICA_ACKS: ["redis", "replicaAcks"],
   PORTCULLIS_DATA_DIR: ["dataDir"],
   PORTCULLIS_LOG_LEVEL: ["log", "level"],
   PORTCULLIS_LOG_CONTENT: ["log", "content"],
@@ -104,6 +107,19 @@ function checkReferences(config: Config): string[] {
   problems.push(
     ...unknownClassifiers(config, new Set([...BUILTIN_CLASSIFIERS, ...Object.keys(config.classifiers)])),
   );
+  if (config.redis.url !== undefined) {
+    try {
+      const target = parseRedisUrl(config.redis.url, config.redis.mode);
+      // Every multi-key script and BullMQ queue needs its keys in one slot: the prefix's hash tag does that.
+      if (target.mode === "cluster" && !/\{[^}]+\}/.test(config.redis.prefix))
+        problems.push(
+          `redis.prefix: "${config.redis.prefix}" needs a hash tag such as {portcullis} on Redis Cluster`,
+        );
+    } catch (e: unknown) {
+      if (!(e instanceof RedisUrlError)) throw e;
+      problems.push(`redis.url: ${e.message}`);
+    }
+  }
   const ids = new Set<string>();
   config.keys.forEach((k, i) => {
     if (ids.has(k.id)) problems.push(`keys.${i}.id: duplicate key id "${k.id}"`);

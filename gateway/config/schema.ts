@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { SCORE_KEYS } from "../../classifiers/types.ts";
+import { REDIS_MODES } from "../../contracts/redis-client.ts";
 
 export const dialectSchema = z.enum(["openai", "anthropic"]);
 export type Dialect = z.infer<typeof dialectSchema>;
@@ -345,8 +346,20 @@ export const configSchema = z.strictObject({
     .prefault({}),
   redis: z
     .strictObject({
-      /** Redis URL; unset = start an embedded `redis-server` child when the binary exists. */
+      /**
+       * Redis URL; unset = start an embedded `redis-server` child when the binary exists. `redis://` (single node),
+       * `redis+cluster://host:port,host:port` (Redis Cluster seed nodes), `redis+sentinel://host:port,.../primary`;
+       * `rediss...` for TLS.
+       */
       url: z.string().optional(),
+      /** Overrides what the URL scheme implies: "single", "cluster" or "sentinel". */
+      mode: z.enum(REDIS_MODES).optional(),
+      /**
+       * Replicas that must acknowledge an incident before the gateway counts it as handed off (Redis `WAIT`); until
+       * then it stays in the spool. Set 1 when your Redis has replicas, so a failover never loses an incident a
+       * client was told about. 0 trusts the primary alone. @defaultValue 0
+       */
+      replicaAcks: z.number().int().min(0).max(5).default(0),
       /** Prefix for every Redis key (hash-tagged for Redis Cluster). @defaultValue "{portcullis}" */
       prefix: z.string().default("{portcullis}"),
     })

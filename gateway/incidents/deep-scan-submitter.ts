@@ -5,7 +5,7 @@
  * is redacted before it is queued, like an incident.
  */
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import { redisUsable, type RedisClient } from "../../contracts/redis-client.ts";
 import type { Logger } from "pino";
 import {
   DEEP_SCAN_JOB,
@@ -28,7 +28,7 @@ export interface DeepScanSubmitter {
 
 export interface DeepScanSubmitterOptions {
   /** A connection created with `enableOfflineQueue: false`. */
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   sampleRate: number;
   /** Queue every uncertain decision. */
@@ -71,7 +71,7 @@ export function createDeepScanSubmitter(o: DeepScanSubmitterOptions): DeepScanSu
     submit(uncertain, event) {
       const reason = uncertain && o.uncertain ? "uncertain" : random() < o.sampleRate ? "sample" : undefined;
       if (reason === undefined) return;
-      if (o.connection.status !== "ready") {
+      if (!redisUsable(o.connection)) {
         o.metrics.deepScanDropped.inc({ reason: "offline" });
         return;
       }

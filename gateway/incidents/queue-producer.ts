@@ -6,7 +6,7 @@
  * redacted (`contracts/redact.ts`) before either write, so no raw e-mail, card or phone number is persisted.
  */
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import { redisUsable, waitForReplicas, type RedisClient } from "../../contracts/redis-client.ts";
 import type { Logger } from "pino";
 import {
   INCIDENT_JOB,
@@ -27,7 +27,7 @@ export const JOB_RETENTION = {
 
 export interface QueueProducerOptions {
   /** A connection created with `enableOfflineQueue: false` (commands fail at once while Redis is away). */
-  connection: Redis;
+  connection: RedisClient;
   /** BullMQ key prefix (the config's `redis.prefix`). */
   prefix: string;
   spool: Spool;
@@ -39,6 +39,8 @@ export interface QueueProducerOptions {
   enqueueTimeoutMs?: number;
   /** Drainer period. @defaultValue 1000 */
   drainIntervalMs?: number;
+  /** Replicas that must acknowledge a job before it counts as handed off (`redis.replicaAcks`). @defaultValue 0 */
+  replicaAcks?: number;
 }
 
 export interface QueueProducer extends IncidentProducer {
@@ -47,7 +49,7 @@ export interface QueueProducer extends IncidentProducer {
 
 /** The outcome of one enqueue attempt: a value, never a rejection. */
 export type AddOutcome =
-  { ok: true } | { ok: false; reason: "timeout" | "offline" | "error"; cause?: unknown };
+  { ok: true } | { ok: false; reason: "timeout" | "offline" | "error" | "unreplicated"; cause?: unknown };
 
 /** The part of a BullMQ `Queue` an enqueue needs. */
 interface Addable<T> {
@@ -55,22 +57,27 @@ interface Addable<T> {
 }
 
 /**
- * One `add()` raced against a deadline (CONVENTIONS 11: BullMQ in a request path fails fast). The job id makes a
- * later retry of the same job idempotent.
+ * One `add()` raced against a deadline (CONVENTIONS 11: BullMQ in a request path fails fast), followed within the
+ * same deadline by `replicated` when given (false = not safe yet). The job id makes a later retry of the same job
+ * idempotent.
  */
 export async function addWithDeadline<T>(
   queue: Addable<T>,
   job: { name: string; data: T; jobId: string },
   timeoutMs: number,
+  replicated?: () => Promise<boolean>,
 ): Promise<AddOutcome> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<AddOutcome>((res) => {
     timer = setTimeout(() => res({ ok: false, reason: "timeout" }), timeoutMs);
   });
-  const attempt = queue.add(job.name, job.data, { jobId: job.jobId }).then(
-    (): AddOutcome => ({ ok: true }),
-    (e: unknown): AddOutcome => ({ ok: false, reason: "error", cause: e }),
-  );
+  const attempt = queue
+    .add(job.name, job.data, { jobId: job.jobId })
+    .then(async (): Promise<AddOutcome> => {
+      if (replicated === undefined || (await replicated())) return { ok: true };
+      return { ok: false, reason: "unreplicated" };
+    })
+    .catch((e: unknown): AddOutcome => ({ ok: false, reason: "error", cause: e }));
   try {
     return await Promise.race([attempt, deadline]);
   } finally {
@@ -91,16 +98,29 @@ export function createQueueProducer(o: QueueProducerOptions): QueueProducer {
   });
   queue.on("error", (e: Error) => o.logger.warn({ err: e.message }, "incident queue error"));
 
+  const acks = o.replicaAcks ?? 0;
+  // The queue's keys share the prefix's hash tag, so this key names the node that holds every incident job.
+  const slotKey = `${o.prefix}:${INCIDENT_QUEUE}`;
+  const replicated =
+    acks > 0
+      ? async () => (await waitForReplicas(o.connection, slotKey, acks, timeoutMs)) >= acks
+      : undefined;
+
   async function add(event: IncidentEvent): Promise<AddOutcome> {
-    if (o.connection.status !== "ready") return { ok: false, reason: "offline" };
-    return addWithDeadline(queue, { name: INCIDENT_JOB, data: event, jobId: event.id }, timeoutMs);
+    if (!redisUsable(o.connection)) return { ok: false, reason: "offline" };
+    return addWithDeadline(
+      queue,
+      { name: INCIDENT_JOB, data: event, jobId: event.id },
+      timeoutMs,
+      replicated,
+    );
   }
 
   const drainer = createSpoolDrainer({
     spool: o.spool,
     // A spool written by an older gateway may hold unredacted events: redact them before they reach Redis.
     add: (event) => add(event.redacted ? event : o.redact(event)),
-    ready: () => o.connection.status === "ready",
+    ready: () => redisUsable(o.connection),
     metrics: o.metrics,
     logger: o.logger,
     intervalMs: o.drainIntervalMs ?? 1_000,

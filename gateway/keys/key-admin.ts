@@ -4,7 +4,7 @@
  * reloads within the sync latency.
  */
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../contracts/redis-client.ts";
 import type { CreatedKey, KeyStatusOverride } from "../../contracts/admin.ts";
 import { endUserField, type RedisKeys } from "../../contracts/redis-keys.ts";
 import { hashKey } from "./key-store.ts";
@@ -37,7 +37,7 @@ export interface KeyAdmin {
 }
 
 export interface KeyAdminOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   publish: () => Promise<void>;
 }

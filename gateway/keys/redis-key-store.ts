@@ -4,7 +4,7 @@
  * of single end users of a key (by hashed end user). Lookups stay synchronous: each replica keeps the whole set in
  * memory and `reload()`s it when the `keys` sync topic fires.
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../contracts/redis-client.ts";
 import { createdKeySchema, keyStatusOverrideSchema, type KeyStatusOverride } from "../../contracts/admin.ts";
 import { endUserField, type RedisKeys } from "../../contracts/redis-keys.ts";
 import type { KeyConfig } from "../config/schema.ts";
@@ -19,7 +19,7 @@ export interface RedisKeyStore extends KeyStore {
 
 export interface RedisKeyStoreOptions {
   configKeys: readonly KeyConfig[];
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   onInvalid?: (what: string, id: string) => void;
 }

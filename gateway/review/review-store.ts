@@ -3,7 +3,7 @@
  * lease expiry) and a state hash per incident. Claim and decide are Lua scripts, so two reviewers can never hold
  * the same incident and an expired lease returns the incident to its queue atomically before the next claim.
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../contracts/redis-client.ts";
 import {
   REVIEW_QUEUES,
   storedIncidentSchema,
@@ -123,7 +123,7 @@ export interface ReviewStore {
 }
 
 export interface ReviewStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   leaseSeconds: number;
 }

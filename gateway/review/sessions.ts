@@ -6,7 +6,7 @@
  * every replica.
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../contracts/redis-client.ts";
 import { z } from "zod";
 import type { RedisKeys } from "../../contracts/redis-keys.ts";
 import { hashKey } from "../keys/key-store.ts";
@@ -24,7 +24,7 @@ export interface SessionStore {
 }
 
 export interface SessionStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   tokens: TokenAuth;
   /** How long a session lasts after login. */

@@ -4,7 +4,7 @@
  * request.
  */
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../contracts/redis-client.ts";
 import { createSignatureIndex, type SignatureIndex } from "../../classifiers/signatures/matcher.ts";
 import { signatureRecordSchema, type SignatureRecord } from "../../contracts/admin.ts";
 import type { RedisKeys } from "../../contracts/redis-keys.ts";
@@ -32,7 +32,7 @@ export interface SignatureStore {
 }
 
 export interface SignatureStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   publish: () => Promise<void>;
   /** Containment needed to match. @defaultValue 0.5 */

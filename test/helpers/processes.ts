@@ -125,6 +125,24 @@ export async function startGateway(
   return { url, child, dir, output: out, stop: stopper(child) };
 }
 
+/** Starts `workers/main.ts` (intake, enforcement, metrics on a free port) and waits for its "workers ready" line. */
+export async function startWorkers(opts: { config: Record<string, unknown>; env?: Record<string, string> }) {
+  const dir = mkdtempSync(join(tmpdir(), "portcullis-workers-"));
+  const path = join(dir, "portcullis.yaml");
+  writeFileSync(path, stringify(opts.config));
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    PORTCULLIS_CONFIG: path,
+    PORTCULLIS_DATA_DIR: join(dir, "var"),
+    PORTCULLIS_WORKER_METRICS_PORT: "0",
+    ...opts.env,
+  };
+  const child = spawn(TSX, [join(ROOT, "workers/main.ts")], { cwd: ROOT, env });
+  const out = track(child);
+  const url = await waitForLine(child, /"metrics":"(http:[^"]+)"[^\n]*"msg":"workers ready"/, "workers", out);
+  return { url, child, dir, output: out, stop: stopper(child) } satisfies RunningProcess & { dir: string };
+}
+
 /** A config for tests: both dialects routed to `upstreamUrl`, keys `test-key` (chat+classify) and more. */
 export function testConfig(
   upstreamUrl: string,

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { testAuditLog } from "../helpers/audit.ts";
 import { ENFORCEMENT_QUEUE, STRIKE_JOB, WEBHOOK_JOB, type WebhookJob } from "../../contracts/incident.ts";
 import { redisKeys } from "../../contracts/redis-keys.ts";
-import { createEnforcementProcessor, decayedTotal } from "../../workers/enforcement/enforcement.ts";
+import { createEnforcementProcessor } from "../../workers/enforcement/enforcement.ts";
 import { uniquePrefix } from "../helpers/review.ts";
 
 const settings = {
@@ -98,11 +98,52 @@ describe("enforcement", () => {
     expect(await strike(5)).toBe("already-suspended");
   });
 
-  it("decays strikes with the configured half-life", () => {
+  function processor(connection: Redis) {
+    const decisions = new Counter({ name: "d2_total", help: "d", labelNames: ["decision"], registers: [] });
+    return createEnforcementProcessor({
+      redis: connection,
+      keys,
+      settings,
+      audit: testAuditLog({ redis: connection, keys }),
+      queue,
+      decisions,
+      jobOptions: {},
+      sendWebhook: () => Promise.resolve(),
+    });
+  }
+  const strikeJob = (keyId: string, incidentId: string) =>
+    ({ name: STRIKE_JOB, data: { keyId, tenant: "acme", incidentId, kind: "block" } }) as Job;
+
+  it("decays strikes with the configured half-life", async () => {
     const now = Date.now();
     const day = 24 * 3_600_000;
-    expect(decayedTotal([{ kind: "violation", at: now }], settings, now)).toBeCloseTo(3);
-    expect(decayedTotal([{ kind: "violation", at: now - day }], settings, now)).toBeCloseTo(1.5);
-    expect(decayedTotal([{ kind: "block", at: now - 2 * day }], settings, now)).toBeCloseTo(0.25);
+    // A violation a day old weighs 3 * 0.5 = 1.5, one two days old 0.75; with a fresh block: 3.25 >= 3.
+    await redis.zadd(keys.strikes("k-decay"), now - day, "violation:old1", now - 2 * day, "violation:old2");
+    expect(await processor(redis)(strikeJob("k-decay", "fresh"))).toBe("throttled");
+    const status = JSON.parse((await redis.hget(keys.keyStatus, "k-decay")) ?? "{}") as { reason?: string };
+    expect(status.reason).toBe("3.25 decayed strikes (latest: block fresh)");
+    // Older than ten half-lives: pruned, and no longer counted.
+    await redis.zadd(keys.strikes("k-old"), now - 11 * day, "violation:ancient");
+    expect(await processor(redis)(strikeJob("k-old", "fresh"))).toBe("counted");
+    expect(await redis.zrange(keys.strikes("k-old"), "0", "-1")).toEqual(["block:fresh"]);
+  });
+
+  it("loses no strike and no suspension when two workers count strikes for one key at once", async () => {
+    const second = new Redis(inject("redisUrl"));
+    try {
+      const [a, b] = [processor(redis), processor(second)];
+      const outcomes = await Promise.all(
+        Array.from({ length: 24 }, (_, i) => (i % 2 === 0 ? a : b)(strikeJob("k-race", `r${i}`))),
+      );
+      expect(await redis.zcard(keys.strikes("k-race"))).toBe(24);
+      // Exactly one strike crossed each threshold, and a late throttle never replaced the suspension.
+      expect(outcomes.filter((o) => o === "throttled")).toHaveLength(1);
+      expect(outcomes.filter((o) => o === "suspended")).toHaveLength(1);
+      expect(JSON.parse((await redis.hget(keys.keyStatus, "k-race")) ?? "{}")).toMatchObject({
+        status: "suspended",
+      });
+    } finally {
+      second.disconnect();
+    }
   });
 });

@@ -9,17 +9,18 @@
  * PORTCULLIS_AUDIT_KEY_FILE, PORTCULLIS_AUDIT_CHECKPOINT. `--checkpoint` (repeatable) replaces the configured
  * checkpoint file: give the file of every host whose processes append. The key is never printed.
  */
-import { Redis } from "ioredis";
 import { parseArgs } from "node:util";
 import { verifyAuditChain, type AuditCheckpoint } from "../../contracts/audit-chain.ts";
 import { readCheckpoints } from "../../contracts/audit-checkpoint.ts";
 import { auditPaths, loadAuditKey } from "../../contracts/audit-key.ts";
+import { connectRedis, parseRedisUrl, type RedisMode } from "../../contracts/redis-client.ts";
 import { redisKeys } from "../../contracts/redis-keys.ts";
 import { embeddedConfig } from "../../gateway/config/embedded.ts";
 import { loadConfig, readConfigFile } from "../../gateway/config/load.ts";
 
 interface Settings {
   readonly url: string;
+  readonly mode: RedisMode | undefined;
   readonly prefix: string;
   readonly key: Buffer;
   readonly checkpoints: AuditCheckpoint[];
@@ -44,6 +45,7 @@ function settings(argv: string[], env: NodeJS.ProcessEnv): Settings {
   const read = files.map(readCheckpoints);
   return {
     url: config.redis.url,
+    mode: config.redis.mode,
     prefix: config.redis.prefix,
     key,
     checkpoints: read.flatMap((r) => r.checkpoints),
@@ -54,7 +56,7 @@ function settings(argv: string[], env: NodeJS.ProcessEnv): Settings {
 
 async function verify(s: Settings): Promise<number> {
   const keys = redisKeys(s.prefix);
-  const redis = new Redis(s.url, { maxRetriesPerRequest: 1 });
+  const redis = connectRedis(parseRedisUrl(s.url, s.mode), { maxRetriesPerRequest: 1 });
   try {
     const [lines, head] = await Promise.all([redis.lrange(keys.audit, 0, -1), redis.get(keys.auditHead)]);
     const problems = verifyAuditChain({ lines, head, key: s.key, checkpoints: s.checkpoints });

@@ -9,10 +9,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { Redis } from "ioredis";
 import type { z } from "zod";
 import { completionRowSchema, conversationRowSchema, promptRowSchema } from "../../classifiers/data.ts";
 import { storedIncidentSchema } from "../../contracts/incident.ts";
+import {
+  connectRedis,
+  parseRedisUrl,
+  redisModeFromEnv,
+  type RedisClient,
+} from "../../contracts/redis-client.ts";
 import { redisKeys } from "../../contracts/redis-keys.ts";
 import { labelRows, type LabelRows } from "../labels/rows.ts";
 
@@ -23,7 +28,7 @@ const SCHEMAS: Record<keyof LabelRows, z.ZodType> = {
 };
 
 async function collect(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   since: number,
 ): Promise<Record<keyof LabelRows, string[]>> {
@@ -57,7 +62,9 @@ async function main(): Promise<number> {
     process.stderr.write("usage: REDIS_URL=... npm run labels:export -- --out <dir> [--since <ISO time>]\n");
     return 2;
   }
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  const redis = connectRedis(parseRedisUrl(url, redisModeFromEnv(process.env.PORTCULLIS_REDIS_MODE)), {
+    maxRetriesPerRequest: 1,
+  });
   redis.on("error", () => undefined);
   let files: Record<keyof LabelRows, string[]>;
   try {

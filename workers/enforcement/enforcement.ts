@@ -7,7 +7,7 @@
  * replica applies them within the pub/sub latency.
  */
 import { UnrecoverableError, type Job, type JobsOptions, type Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../contracts/redis-client.ts";
 import type { Counter } from "prom-client";
 import { keyStatusOverrideSchema, type KeyStatusOverride } from "../../contracts/admin.ts";
 import type { AuditLog } from "../../contracts/audit-log.ts";
@@ -40,7 +40,7 @@ export interface EnforcementSettings {
 }
 
 export interface EnforcementOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   settings: EnforcementSettings;
   audit: AuditLog;
@@ -50,19 +50,6 @@ export interface EnforcementOptions {
   jobOptions: Pick<JobsOptions, "removeOnComplete" | "removeOnFail">;
   /** Sends the webhook; injected so tests can observe it. */
   sendWebhook: (url: string, body: WebhookJob) => Promise<void>;
-}
-
-/** Decayed strike total: each strike weighs `weight * 0.5^(age / half-life)`. */
-export function decayedTotal(
-  strikes: readonly { kind: string; at: number }[],
-  s: Pick<EnforcementSettings, "weights" | "decayHours">,
-  now: number,
-): number {
-  const halfLife = s.decayHours * 3_600_000;
-  return strikes.reduce((sum, st) => {
-    const w = st.kind === "violation" ? s.weights.violation : s.weights.block;
-    return sum + w * 0.5 ** (Math.max(0, now - st.at) / halfLife);
-  }, 0);
 }
 
 /** Whom a strike counts against: one end user (hashed) of a key, or the key itself when no end user was named. */
@@ -83,13 +70,6 @@ function statusSlot(o: EnforcementOptions, s: Subject): [hash: string, field: st
     : [o.keys.endUserStatus, endUserField(s.keyId, s.endUser)];
 }
 
-async function currentOverride(o: EnforcementOptions, s: Subject): Promise<KeyStatusOverride | undefined> {
-  const raw = await o.redis.hget(...statusSlot(o, s));
-  if (raw === null) return undefined;
-  const r = keyStatusOverrideSchema.safeParse(JSON.parse(raw));
-  return r.success ? r.data : undefined;
-}
-
 // Deletes end-user throttles that have lapsed (atomically, so a throttle written meanwhile is never lost); keeps
 // the hash every replica reloads from growing with every throttle ever set. KEYS: status hash. ARGV: now ms.
 const PRUNE_LAPSED = `
@@ -105,9 +85,9 @@ end
 return n
 `;
 
-async function setStatus(o: EnforcementOptions, s: Subject, ov: KeyStatusOverride): Promise<void> {
-  const [hash, field] = statusSlot(o, s);
-  await o.redis.hset(hash, field, JSON.stringify(ov));
+/** After a status change: prune lapsed end-user throttles, tell every replica, and audit it. */
+async function announceStatus(o: EnforcementOptions, s: Subject, ov: KeyStatusOverride): Promise<void> {
+  const [hash] = statusSlot(o, s);
   if (s.endUser !== undefined) await o.redis.eval(PRUNE_LAPSED, 1, hash, String(Date.now()));
   await o.redis.publish(o.keys.events, "keys");
   const verb = ov.status === "suspended" ? "suspend" : "throttle";
@@ -124,19 +104,82 @@ async function setStatus(o: EnforcementOptions, s: Subject, ov: KeyStatusOverrid
   });
 }
 
-/** Records the strike and returns the subject's decayed strike total. */
-async function addStrike(o: EnforcementOptions, s: Subject, job: StrikeJob, now: number): Promise<number> {
-  const zkey = strikesKey(o, s);
-  const halfLifeMs = o.settings.decayHours * 3_600_000;
-  await o.redis.zadd(zkey, "NX", now, `${job.kind}:${job.incidentId}`);
-  await o.redis.zremrangebyscore(zkey, "-inf", now - 10 * halfLifeMs);
-  await o.redis.pexpire(zkey, Math.ceil(10 * halfLifeMs));
-  const raw = await o.redis.zrange(zkey, "0", "-1", "WITHSCORES");
-  const strikes: { kind: string; at: number }[] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2)
-    strikes.push({ kind: (raw[i] ?? "").split(":")[0] ?? "", at: Number(raw[i + 1]) });
-  // Rounded so strikes from a few milliseconds ago still count fully against an integer threshold.
-  return Math.round(decayedTotal(strikes, o.settings, now) * 1000) / 1000;
+/**
+ * Records a strike and decides the subject's status in one script, so two workers counting strikes for the same
+ * subject at once can neither lose a strike nor overwrite each other's status (a throttle decided on a stale read
+ * replacing a suspension). Each strike weighs `weight * 0.5^(age / half-life)`; strikes older than ten half-lives
+ * are dropped. KEYS: strikes sorted set, status hash.
+ * ARGV: now, member, half-life ms, block weight, violation weight, throttle threshold, suspend threshold, status
+ * field, throttle until (ms), latest (`kind incidentId`), ISO time. Returns {outcome, total as string}.
+ */
+const STRIKE = `
+local now = tonumber(ARGV[1])
+local half = tonumber(ARGV[3])
+redis.call('ZADD', KEYS[1], 'NX', now, ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 10 * half)
+redis.call('PEXPIRE', KEYS[1], math.ceil(10 * half))
+local all = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+local total = 0
+for i = 1, #all, 2 do
+  local w = tonumber(ARGV[4])
+  if string.sub(all[i], 1, 10) == 'violation:' then w = tonumber(ARGV[5]) end
+  total = total + w * 0.5 ^ (math.max(0, now - tonumber(all[i + 1])) / half)
+end
+total = math.floor(total * 1000 + 0.5) / 1000
+local current = redis.call('HGET', KEYS[2], ARGV[8])
+local status, untilMs = nil, nil
+if current then
+  local ok, v = pcall(cjson.decode, current)
+  if ok and type(v) == 'table' then status = v['status']; untilMs = v['until'] end
+end
+if status == 'suspended' or status == 'revoked' then return {'already-suspended', tostring(total)} end
+local reason = string.format('%.2f decayed strikes (latest: %s)', total, ARGV[10])
+if total >= tonumber(ARGV[7]) then
+  redis.call('HSET', KEYS[2], ARGV[8], cjson.encode({status = 'suspended', reason = reason, by = 'enforcement',
+    at = ARGV[11]}))
+  return {'suspended', tostring(total)}
+end
+local throttledNow = status == 'throttled' and (type(untilMs) ~= 'number' or untilMs > now)
+if total >= tonumber(ARGV[6]) and not throttledNow then
+  redis.call('HSET', KEYS[2], ARGV[8], cjson.encode({status = 'throttled', ['until'] = tonumber(ARGV[9]),
+    reason = reason, by = 'enforcement', at = ARGV[11]}))
+  return {'throttled', tostring(total)}
+end
+return {'counted', tostring(total)}
+`;
+
+type StrikeOutcome = "already-suspended" | "suspended" | "throttled" | "counted";
+
+/** Records the strike and applies the resulting status atomically (see `STRIKE`). */
+async function addStrike(
+  o: EnforcementOptions,
+  s: Subject,
+  job: StrikeJob,
+  now: number,
+): Promise<{ outcome: StrikeOutcome; total: number; override?: KeyStatusOverride }> {
+  const [hash, field] = statusSlot(o, s);
+  const until = now + o.settings.throttleSeconds * 1000;
+  const [outcome, total] = (await o.redis.eval(
+    STRIKE,
+    2,
+    strikesKey(o, s),
+    hash,
+    String(now),
+    `${job.kind}:${job.incidentId}`,
+    String(o.settings.decayHours * 3_600_000),
+    String(o.settings.weights.block),
+    String(o.settings.weights.violation),
+    String(o.settings.thresholds.throttle),
+    String(o.settings.thresholds.suspend),
+    field,
+    String(until),
+    `${job.kind} ${job.incidentId}`,
+    new Date(now).toISOString(),
+  )) as [StrikeOutcome, string];
+  if (outcome !== "suspended" && outcome !== "throttled") return { outcome, total: Number(total) };
+  const raw = await o.redis.hget(hash, field);
+  const parsed = raw === null ? undefined : keyStatusOverrideSchema.safeParse(JSON.parse(raw));
+  return { outcome, total: Number(total), ...(parsed?.success ? { override: parsed.data } : {}) };
 }
 
 async function queueWebhook(o: EnforcementOptions, s: Subject, body: WebhookJob, now: number): Promise<void> {
@@ -149,41 +192,26 @@ async function queueWebhook(o: EnforcementOptions, s: Subject, body: WebhookJob,
 }
 
 async function strike(o: EnforcementOptions, job: StrikeJob, now = Date.now()): Promise<string> {
-  const s = o.settings;
   const subject: Subject = { keyId: job.keyId, tenant: job.tenant, endUser: job.endUser };
-  const total = await addStrike(o, subject, job, now);
-  const current = await currentOverride(o, subject);
-  const locked = current?.status === "suspended" || current?.status === "revoked";
-  if (locked) return "already-suspended";
-  const reason = `${total.toFixed(2)} decayed strikes (latest: ${job.kind} ${job.incidentId})`;
-  const at = new Date(now).toISOString();
-  if (total >= s.thresholds.suspend) {
-    await setStatus(o, subject, { status: "suspended", reason, by: "enforcement", at });
-    if (s.webhookUrl !== undefined) {
-      await queueWebhook(
-        o,
-        subject,
-        {
-          event: job.endUser === undefined ? "key.suspended" : "end_user.suspended",
-          keyId: job.keyId,
-          ...(job.endUser !== undefined ? { endUser: job.endUser } : {}),
-          tenant: job.tenant,
-          strikes: total,
-          incidentId: job.incidentId,
-          at,
-        },
-        now,
-      );
-    }
-    return "suspended";
+  const { outcome, total, override } = await addStrike(o, subject, job, now);
+  if (override !== undefined) await announceStatus(o, subject, override);
+  if (outcome === "suspended" && o.settings.webhookUrl !== undefined) {
+    await queueWebhook(
+      o,
+      subject,
+      {
+        event: job.endUser === undefined ? "key.suspended" : "end_user.suspended",
+        keyId: job.keyId,
+        ...(job.endUser !== undefined ? { endUser: job.endUser } : {}),
+        tenant: job.tenant,
+        strikes: total,
+        incidentId: job.incidentId,
+        at: new Date(now).toISOString(),
+      },
+      now,
+    );
   }
-  const throttledNow = current?.status === "throttled" && (current.until ?? Infinity) > now;
-  if (total >= s.thresholds.throttle && !throttledNow) {
-    const until = now + s.throttleSeconds * 1000;
-    await setStatus(o, subject, { status: "throttled", until, reason, by: "enforcement", at });
-    return "throttled";
-  }
-  return "counted";
+  return outcome;
 }
 
 /** The hashed end user recorded in a stored incident (for decisions, whose job may not carry it). */

@@ -5,7 +5,7 @@
  * incident already stored or stores all of it.
  */
 import { UnrecoverableError, type Job, type JobsOptions, type Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../contracts/redis-client.ts";
 import {
   incidentEventSchema,
   STRIKE_JOB,
@@ -46,7 +46,7 @@ return {'queued'}
 export type IntakeOutcome = "queued" | "stored" | "duplicate" | "exists";
 
 export interface IntakeOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: RedisKeys;
   redact: Redactor;
   retentionDays: number;
