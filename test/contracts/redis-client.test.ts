@@ -1,0 +1,147 @@
+/**
+ * `contracts/redis-client.ts`: URL forms and modes, redaction of passwords in errors, and real connections to a
+ * single node (the run's redis-server) and to a primary found through a real Redis Sentinel.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import {
+  connectRedis,
+  parseRedisUrl,
+  redactUrl,
+  redisModeFromEnv,
+  redisUsable,
+  RedisUrlError,
+} from "../../contracts/redis-client.ts";
+import { freePort } from "../../gateway/embedded/redis-child.ts";
+import { waitFor } from "../helpers/review.ts";
+
+describe("parseRedisUrl", () => {
+  it("reads single-node, cluster and sentinel URLs", () => {
+    expect(parseRedisUrl("redis://:s3cret@10.0.0.5:6380/2")).toEqual({
+      mode: "single",
+      nodes: [{ host: "10.0.0.5", port: 6380 }],
+      username: undefined,
+      password: "s3cret",
+      tls: false,
+      db: 2,
+    });
+    expect(parseRedisUrl("rediss+cluster://app:p%40ss@a:7000,b:7001,[::1]")).toMatchObject({
+      mode: "cluster",
+      nodes: [
+        { host: "a", port: 7000 },
+        { host: "b", port: 7001 },
+        { host: "::1", port: 6379 },
+      ],
+      username: "app",
+      password: "p@ss",
+      tls: true,
+    });
+    expect(parseRedisUrl("redis+sentinel://s1:26379,s2:26379/mymaster")).toMatchObject({
+      mode: "sentinel",
+      sentinelName: "mymaster",
+      nodes: [
+        { host: "s1", port: 26379 },
+        { host: "s2", port: 26379 },
+      ],
+    });
+    // An explicit mode reads a plain URL's host list.
+    expect(parseRedisUrl("redis://a:1,b:2", "cluster").mode).toBe("cluster");
+  });
+
+  it("refuses what it cannot connect to, without echoing the password", () => {
+    const bad = [
+      "http://a:1",
+      "redis://a:1,b:2",
+      "redis+sentinel://a:1",
+      "redis+cluster://a:1/3",
+      "redis://a:99999",
+      "redis://:hunter2@a:1/x",
+    ];
+    for (const url of bad) {
+      expect(() => parseRedisUrl(url)).toThrow(RedisUrlError);
+      try {
+        parseRedisUrl(url);
+      } catch (e: unknown) {
+        expect((e as Error).message).not.toContain("hunter2");
+      }
+    }
+    expect(redactUrl("redis://user:hunter2@a:1")).toBe("redis://user:***@a:1");
+    expect(redisModeFromEnv("cluster")).toBe("cluster");
+    expect(redisModeFromEnv("")).toBeUndefined();
+    expect(() => redisModeFromEnv("clustr")).toThrow(/single, cluster, sentinel/);
+  });
+});
+
+function startProcess(args: string[], ready: string): Promise<ChildProcess> {
+  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((res, rej) => {
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes(ready)) res(child);
+    });
+    child.once("exit", (code) => rej(new Error(`redis-server exited ${code}: ${out.slice(-400)}`)));
+  });
+}
+
+describe("connectRedis", () => {
+  const children: ChildProcess[] = [];
+  let sentinelPort = 0;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "portcullis-sentinel-"));
+    const primaryPort = await freePort();
+    sentinelPort = await freePort();
+    children.push(
+      await startProcess(
+        ["--port", String(primaryPort), "--bind", "127.0.0.1", "--save", "", "--dir", dir],
+        "Ready to accept connections",
+      ),
+    );
+    // Sentinel rewrites its config file, so it gets its own writable one.
+    const conf = join(dir, "sentinel.conf");
+    writeFileSync(
+      conf,
+      [
+        `port ${sentinelPort}`,
+        "bind 127.0.0.1",
+        `dir ${dir}`,
+        `sentinel monitor portcullis-primary 127.0.0.1 ${primaryPort} 1`,
+        "",
+      ].join("\n"),
+    );
+    children.push(await startProcess([conf, "--sentinel"], "Sentinel ID is"));
+  });
+  afterAll(() => {
+    for (const c of children) c.kill("SIGKILL");
+  });
+
+  it("talks to a single node", async () => {
+    const r = connectRedis(parseRedisUrl(inject("redisUrl")), { maxRetriesPerRequest: 1 });
+    try {
+      await waitFor(() => Promise.resolve(redisUsable(r)), 5_000);
+      await r.set("{t-client}:single", "1");
+      expect(await r.get("{t-client}:single")).toBe("1");
+    } finally {
+      r.disconnect();
+    }
+  });
+
+  it("finds the primary through Sentinel", async () => {
+    const r = connectRedis(parseRedisUrl(`redis+sentinel://127.0.0.1:${sentinelPort}/portcullis-primary`), {
+      maxRetriesPerRequest: 1,
+    });
+    r.on("error", () => undefined);
+    try {
+      await waitFor(() => Promise.resolve(redisUsable(r)), 10_000);
+      await r.set("{t-client}:sentinel", "ok");
+      expect(await r.get("{t-client}:sentinel")).toBe("ok");
+      expect(await r.info("replication")).toMatch(/role:master/);
+    } finally {
+      r.disconnect();
+    }
+  });
+});
