@@ -4,8 +4,8 @@
 # glibc base: onnxruntime-node ships no musl build, so no Alpine. The build stage installs everything, then
 # `npm run build` typechecks and compiles to dist/ what gateway/main.ts, workers/main.ts and their CLIs import (a type
 # error fails the image build). The runtime stage holds production dependencies only, the compiled JavaScript and the
-# files it reads at run time: no TypeScript sources, no tsx, no tests, data, training, eval or bench code - except the
-# demo upstream (dist/bench/mock-upstream/), which the embedded default starts when no config file is given.
+# files it reads at run time: no TypeScript sources, no tsx, no tests, data, training, eval or bench code. The demo
+# upstream the embedded default starts (no config file given) is part of the gateway (dist/gateway/embedded/).
 # `.npmrc` keeps `onnxruntime-node-install=skip` (no GPU binary download at install time).
 
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -42,7 +42,8 @@ COPY --from=build /src/dist ./dist
 COPY --from=build /src/models ./models
 # The benign texts a new jailbreak signature is checked against before it goes live.
 COPY --from=build /src/gateway/signatures/benign-set.jsonl ./gateway/signatures/benign-set.jsonl
-COPY --from=build /src/config ./config
+# The example config files; config/*.ts (the config module) is compiled into dist/config/.
+COPY --from=build /src/config/*.yaml ./config/
 COPY --from=build /src/.env.example ./
 USER node
 EXPOSE 8787 9788

@@ -105,6 +105,11 @@ export interface ClusterPrimaryOptions {
   stopOwned(): Promise<void>;
   /** Restarts allowed per minute before the primary gives up and exits. @defaultValue 10 */
   maxRestartsPerMinute?: number;
+  /**
+   * How long after SIGTERM the gateway processes get to drain and exit before they are killed (SIGKILL): their
+   * `server.drainSeconds` and the cut after it. @defaultValue 15000
+   */
+  stopTimeoutMs?: number;
 }
 
 /** Forks the workers, restarts crashed ones, serves aggregated metrics, and drains everything on SIGTERM/SIGINT. */
@@ -158,7 +163,7 @@ export function runClusterPrimary(o: ClusterPrimaryOptions): void {
     logger.info({ reason, workers: slots.size }, "cluster shutting down");
     const force = setTimeout(() => {
       for (const w of slots.keys()) w.process.kill("SIGKILL");
-    }, 15_000);
+    }, o.stopTimeoutMs ?? 15_000);
     force.unref();
     const exited = [...slots.keys()].map(
       (w) => new Promise<void>((res) => (w.isDead() ? res() : w.once("exit", () => res()))),

@@ -2,7 +2,7 @@
 import type { Logger } from "pino";
 import type { Classifier } from "../classifiers/types.ts";
 import type { IncidentProducer } from "../contracts/incident.ts";
-import type { Config } from "./config/schema.ts";
+import type { Config } from "../config/schema.ts";
 import type { DialectAdapter } from "./dialects/types.ts";
 import type { DeepScanSubmitter } from "./incidents/deep-scan-submitter.ts";
 import type { KeyRecord, KeyStore } from "./keys/key-store.ts";
@@ -39,6 +39,11 @@ export interface AppEnv {
     requestId: string;
     /** `performance.now()` when the request reached the first middleware (the request's duration starts here). */
     startedAt: number;
+    /**
+     * Takes the request out of `portcullis_requests_in_flight`; only the first call counts (set by the request
+     * middleware, `middleware/request-context.ts`; absent in apps built without it).
+     */
+    endInFlight?: () => void;
     log: Logger;
     /** The client's dialect, set by the route before anything can fail, so errors render in it. */
     dialect: DialectAdapter;

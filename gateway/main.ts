@@ -10,9 +10,13 @@ import type { Hono } from "hono";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pino, type Logger } from "pino";
-import { startMockUpstream, type MockUpstream } from "../bench/mock-upstream/server.ts";
+import { loadDotEnv, parseGatewayArgs } from "../config/cli.ts";
+import { demoBindRefusal, embeddedConfig } from "../config/embedded.ts";
+import { openConfiguredAudit } from "../config/audit.ts";
+import { ConfigError, loadConfig, readConfigFile, unknownClassifiers } from "../config/load.ts";
+import type { Config } from "../config/schema.ts";
 import { createEventRedactor } from "../contracts/redact.ts";
-import { connectRedis, parseRedisUrl, type RedisClient } from "../contracts/redis-client.ts";
+import { connectRedis, parseRedisUrl, redisUsable, type RedisClient } from "../contracts/redis-client.ts";
 import { createApp } from "./app.ts";
 import {
   clusterMetricsOptions,
@@ -21,12 +25,8 @@ import {
   isClusterWorker,
   runClusterPrimary,
 } from "./cluster.ts";
-import { loadDotEnv, parseGatewayArgs } from "./config/cli.ts";
-import { demoBindRefusal, embeddedConfig } from "./config/embedded.ts";
-import { openConfiguredAudit } from "./config/audit.ts";
-import { ConfigError, loadConfig, readConfigFile, unknownClassifiers } from "./config/load.ts";
-import type { Config } from "./config/schema.ts";
 import { DataDirLockedError, lockDataDir, processAlive, reapOrphan } from "./embedded/data-dir-lock.ts";
+import { startMockUpstream, type MockUpstream } from "./embedded/demo-upstream/server.ts";
 import {
   redisPidFile,
   redisServerAvailable,
@@ -127,7 +127,7 @@ function openRedis(config: Config["redis"], url: string, logger: Logger): Incide
 
 type BuiltDeps = Deps & {
   setReady(v: boolean): void;
-  /** Adds a condition `ready()` also needs (the supervised worker process). */
+  /** Adds a condition `ready()` also needs (the supervised worker process, Redis when so configured). */
   requireAlso(check: () => boolean): void;
   ir?: IncidentResponse;
   redis?: IncidentRedis;
@@ -162,7 +162,7 @@ async function buildDeps(rt: Runtime, logger: Logger, env: NodeJS.ProcessEnv): P
   const policies = resolvePolicies(config.policies, registry.infos);
   ir?.attachPolicies(policies, registry.infos);
   let ready = false;
-  let also: () => boolean = () => true;
+  const also: (() => boolean)[] = [];
   const router = createRouter(config);
   const upstreams = createUpstreams(config, env);
   return {
@@ -198,12 +198,12 @@ async function buildDeps(rt: Runtime, logger: Logger, env: NodeJS.ProcessEnv): P
     incidents:
       ir?.producer ??
       createSpoolProducer(spool, (e) => logger.error({ err: e }, "incident spool write failed"), redactEvent),
-    ready: () => ready && also(),
+    ready: () => ready && also.every((check) => check()),
     setReady: (v) => {
       ready = v;
     },
     requireAlso: (check) => {
-      also = check;
+      also.push(check);
     },
   };
 }
@@ -282,6 +282,33 @@ function startWorkers(
   });
 }
 
+/**
+ * After the drain deadline, the time the requests it cut get to write their end: a stream's guard screens what it
+ * holds one last time and ends it with an error event in the dialect; a request still waiting on its upstream
+ * answers 502. Past it the process exits (1), tearing whatever is left.
+ */
+const CUT_GRACE_MS = 3_000;
+/** Once the server has closed: stopping the worker child (it waits up to 10 s for its jobs), Redis, the pools. */
+const STOP_MS = 12_000;
+
+/** The drain deadline: fails every upstream request still in flight, so each client gets a well-formed end. */
+function cutInFlight(deps: Deps, logger: Logger): void {
+  logger.warn(
+    { drainSeconds: deps.config.server.drainSeconds },
+    "drain deadline passed: ending the requests still in flight",
+  );
+  const reason = new Error("the gateway is shutting down (drain deadline passed)");
+  for (const u of deps.upstreams.values()) {
+    u.destroy(reason).catch((e: unknown) =>
+      logger.debug({ err: e, upstream: u.name }, "upstream destroy failed"),
+    );
+  }
+}
+
+function closeIdle(server: ServerType): void {
+  if ("closeIdleConnections" in server) server.closeIdleConnections();
+}
+
 /** Cluster mode: this process owns Redis, the demo upstream and the incident workers, and forks the gateways. */
 function startCluster(rt: Runtime, logger: Logger, noWorkers: boolean): void {
   const workers = startWorkers(rt, { noWorkers, env: process.env, logger });
@@ -300,6 +327,8 @@ function startCluster(rt: Runtime, logger: Logger, noWorkers: boolean): void {
       await rt.demo?.close();
       await rt.redis?.stop();
     },
+    // Each gateway process drains, cuts at its deadline and closes its connections (a few ms) before this.
+    stopTimeoutMs: rt.config.server.drainSeconds * 1000 + CUT_GRACE_MS + 5_000,
   });
 }
 
@@ -333,6 +362,8 @@ async function main(): Promise<void> {
   const noWorkers = args.noWorkers || isClusterWorker();
   const workers = startWorkers(rt, { noWorkers, env, logger });
   if (workers) deps.requireAlso(() => workers.healthy());
+  const command = deps.redis?.command;
+  if (command && !deps.config.server.readyWhenRedisDown) deps.requireAlso(() => redisUsable(command));
   deps.setReady(true);
   logger.info({ url, demoUpstream: rt.demo?.url, classifiers: [...deps.classifiers.keys()] }, "listening");
 
@@ -341,10 +372,19 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     deps.setReady(false);
-    logger.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
+    const drainMs = deps.config.server.drainSeconds * 1000;
+    logger.info({ signal, drainSeconds: deps.config.server.drainSeconds }, "shutting down");
+    const cut = setTimeout(() => cutInFlight(deps, logger), drainMs);
+    const force = setTimeout(() => process.exit(1), drainMs + CUT_GRACE_MS);
+    // A keep-alive connection whose last response ended during the drain is idle: close it then, instead of
+    // waiting for the client to.
+    const idle = setInterval(() => closeIdle(server), 200);
+    for (const t of [cut, force, idle]) t.unref();
     server.close(() => {
+      clearTimeout(cut);
+      clearTimeout(force);
+      clearInterval(idle);
+      setTimeout(() => process.exit(1), STOP_MS).unref();
       void (async () => {
         await Promise.allSettled([...deps.upstreams.values()].map((u) => u.close()));
         await workers?.stop();
@@ -358,7 +398,7 @@ async function main(): Promise<void> {
         process.exit(0);
       })();
     });
-    if ("closeIdleConnections" in server) server.closeIdleConnections();
+    closeIdle(server);
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));

@@ -1,7 +1,7 @@
 /**
  * The worker process's composition root (CONVENTIONS 1): reads the environment and config, opens Redis, starts
- * the intake, enforcement and (when a judge is configured) deep-scan workers and the `/metrics` server, and
- * closes everything on SIGTERM/SIGINT.
+ * the intake, enforcement and (when a judge is configured) deep-scan workers and the server of `/metrics`,
+ * `/livez` and `/readyz`, and closes everything on SIGTERM/SIGINT.
  *
  * Usage: started by `npm start` alongside the gateway, or alone with `REDIS_URL=... npm run start:workers`.
  */
@@ -10,21 +10,27 @@ import { pino, type Logger } from "pino";
 import { createJudgeClassifier } from "../classifiers/judge/judge-classifier.ts";
 import { createAuditLog } from "../contracts/audit-log.ts";
 import { DEEP_SCAN_QUEUE, ENFORCEMENT_QUEUE, INCIDENT_QUEUE } from "../contracts/incident.ts";
-import { connectRedis, parseRedisUrl, type RedisClient } from "../contracts/redis-client.ts";
+import { connectRedis, parseRedisUrl, redisUsable, type RedisClient } from "../contracts/redis-client.ts";
 import { redisKeys } from "../contracts/redis-keys.ts";
 import type { Rule } from "../classifiers/rules.ts";
-import { DEFAULT_RULES } from "../gateway/config/default-rules.ts";
-import { loadDotEnv } from "../gateway/config/cli.ts";
-import { openConfiguredAudit } from "../gateway/config/audit.ts";
-import { embeddedConfig } from "../gateway/config/embedded.ts";
-import { ConfigError, loadConfig, readConfigFile } from "../gateway/config/load.ts";
-import type { Config } from "../gateway/config/schema.ts";
+import { DEFAULT_RULES } from "../config/default-rules.ts";
+import { loadDotEnv } from "../config/cli.ts";
+import { openConfiguredAudit } from "../config/audit.ts";
+import { embeddedConfig } from "../config/embedded.ts";
+import { ConfigError, loadConfig, readConfigFile } from "../config/load.ts";
+import type { Config } from "../config/schema.ts";
 import { createDeepScanProcessor } from "./deep-scan/deep-scan.ts";
 import { createEnforcementProcessor, postWebhook } from "./enforcement/enforcement.ts";
 import { createIntakeProcessor, storeIncident, type IntakeOptions } from "./intake/intake.ts";
 import { createRedactor } from "../contracts/redact.ts";
 import { createRuleLocator } from "./intake/span.ts";
-import { createWorkerMetrics, serveMetrics, type JobQueueLabel, type WorkerMetrics } from "./metrics.ts";
+import {
+  createWorkerMetrics,
+  serveMetrics,
+  type JobQueueLabel,
+  type Readiness,
+  type WorkerMetrics,
+} from "./metrics.ts";
 
 /** Bounded job retention (CONVENTIONS 11). */
 const RETENTION = {
@@ -159,6 +165,17 @@ function startAll(
   return { started: { workers, queues: [incidents, enforcement, ...(deepScan ? [deepScan] : [])] }, metrics };
 }
 
+/**
+ * `/readyz`: Redis takes commands on the shared connection and every queue worker's loop runs. A worker that is
+ * closing (SIGTERM) or whose loop has stopped takes no more jobs; while Redis is away none can be fetched (BullMQ
+ * reconnects by itself, and readiness follows).
+ */
+function readiness(connection: RedisClient, workers: readonly Worker[]): Readiness {
+  if (!redisUsable(connection)) return { ready: false, reason: "redis unavailable" };
+  const stopped = workers.find((w) => w.closing !== undefined || !w.isRunning());
+  return stopped ? { ready: false, reason: `queue worker ${stopped.name} not running` } : { ready: true };
+}
+
 async function main(): Promise<void> {
   loadDotEnv();
   const env = process.env;
@@ -181,18 +198,20 @@ async function main(): Promise<void> {
   connection.on("error", (e: Error) => logger.debug({ err: e.message }, "redis error"));
   const { started, metrics } = startAll(config, connection, logger);
   const port = config.incidents.workerMetricsPort;
-  const { server, url } = await serveMetrics(metrics.registry, { host: config.server.host, port }).catch(
-    (e: NodeJS.ErrnoException) => {
-      if (e.code !== "EADDRINUSE") throw e;
-      // Another instance on this host holds it: say so in one line and exit; a gateway that supervises this
-      // process reports not ready meanwhile and retries with backoff.
-      logger.error(
-        { port },
-        "worker metrics port in use: set PORTCULLIS_WORKER_METRICS_PORT (incidents.workerMetricsPort; 0 picks a free port)",
-      );
-      process.exit(1);
-    },
-  );
+  const { server, url } = await serveMetrics(metrics.registry, {
+    host: config.server.host,
+    port,
+    readiness: () => readiness(connection, started.workers),
+  }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== "EADDRINUSE") throw e;
+    // Another instance on this host holds it: say so in one line and exit; a gateway that supervises this
+    // process reports not ready meanwhile and retries with backoff.
+    logger.error(
+      { port },
+      "worker metrics port in use: set PORTCULLIS_WORKER_METRICS_PORT (incidents.workerMetricsPort; 0 picks a free port)",
+    );
+    process.exit(1);
+  });
   logger.info({ metrics: url, queues: started.workers.map((w) => w.name) }, "workers ready");
   // A supervising gateway counts itself ready only once its workers are.
   if (process.send && env.PORTCULLIS_WORKERS_PARENT_IPC === "1") process.send({ type: "workers-ready" });

@@ -1,7 +1,7 @@
 /**
- * The worker process's metrics (CONVENTIONS 12), served on its own `/metrics`: queue depth by queue (BullMQ
- * queues and review queues), oldest unreviewed incident age by review queue, review decisions by outcome, and
- * jobs by queue and outcome. Depths are read from Redis at scrape time.
+ * The worker process's metrics (CONVENTIONS 12), served on its own `/metrics` beside its probes: queue depth by
+ * queue (BullMQ queues and review queues), oldest unreviewed incident age by review queue, review decisions by
+ * outcome, and jobs by queue and outcome. Depths are read from Redis at scrape time.
  */
 import { createServer, type Server } from "node:http";
 import type { Queue } from "bullmq";
@@ -74,14 +74,26 @@ export function createWorkerMetrics(o: WorkerMetricsOptions) {
 }
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
 
-/** Serves `/metrics` and `/livez`; resolves with the URL once listening. */
+/** Whether the process can do its work now, and if not, why (a short fixed phrase, never data). */
+export type Readiness = { readonly ready: true } | { readonly ready: false; readonly reason: string };
+
+/**
+ * Serves `/metrics`, `/livez` (the process answers) and `/readyz` (200, or 503 with `{"status":"not ready",
+ * "reason":...}` as `readiness` says); resolves with the URL once listening.
+ */
 export function serveMetrics(
   registry: Registry,
-  o: { host: string; port: number },
+  o: { host: string; port: number; readiness: () => Readiness },
 ): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     if (req.url === "/livez") {
       res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
+      return;
+    }
+    if (req.url === "/readyz") {
+      const r = o.readiness();
+      const body = r.ready ? { status: "ready" } : { status: "not ready", reason: r.reason };
+      res.writeHead(r.ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(body));
       return;
     }
     if (req.url !== "/metrics") {

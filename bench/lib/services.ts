@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { freePort } from "../../gateway/embedded/redis-child.ts";
-import { hashKey } from "../../gateway/keys/key-store.ts";
+import { hashKey } from "../../contracts/key-hash.ts";
 import { spawnService, type ServiceProcess } from "./processes.ts";
 
 /** The key the runner and the k6 scripts send by default. */
@@ -106,7 +106,7 @@ export async function startServices(opts: ServicesOptions): Promise<Services> {
   try {
     const upstream = await spawnService({
       name: "upstream",
-      script: "bench/mock-upstream/main.ts",
+      script: "gateway/embedded/demo-upstream/main.ts",
       args: ["--port", "0", "--token-delay-ms", "0", "--no-record"],
       ready: { kind: "url-line" },
     });

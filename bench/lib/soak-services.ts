@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { SCORE_KEYS } from "../../classifiers/types.ts";
 import { freePort, redisPasswordFile, redisPidFile } from "../../gateway/embedded/redis-child.ts";
-import { hashKey } from "../../gateway/keys/key-store.ts";
+import { hashKey } from "../../contracts/key-hash.ts";
 import { spawnService, type ServiceProcess } from "./processes.ts";
 import { benchGatewayConfig } from "./services.ts";
 
@@ -107,7 +107,7 @@ export async function startSoakServices(o: { tokenDelayMs: number }): Promise<So
   try {
     const upstream = await spawnService({
       name: "upstream",
-      script: "bench/mock-upstream/main.ts",
+      script: "gateway/embedded/demo-upstream/main.ts",
       args: ["--port", "0", "--token-delay-ms", String(o.tokenDelayMs), "--no-record"],
       ready: { kind: "url-line" },
     });

@@ -8,12 +8,12 @@ import { parseArgs } from "node:util";
 import { createOnnxClassifier } from "../../classifiers/onnx-classifier.ts";
 import { createRulesClassifier } from "../../classifiers/rules.ts";
 import type { StreamScorer } from "../../classifiers/types.ts";
-import { DEFAULT_RULES } from "../../gateway/config/default-rules.ts";
+import { DEFAULT_RULES } from "../../config/default-rules.ts";
 import { openaiDialect } from "../../gateway/dialects/openai.ts";
 import { createMetrics } from "../../gateway/observability/metrics.ts";
 import { createSseGuardPump } from "../../gateway/stream/guard.ts";
 import { streamScorerFor } from "../../gateway/stream/scorers.ts";
-import { startMockUpstream } from "../mock-upstream/server.ts";
+import { startMockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
 
 async function benignStreamEvents(): Promise<Uint8Array[]> {
   const mock = await startMockUpstream({ port: 0, record: false });

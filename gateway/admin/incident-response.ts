@@ -12,7 +12,7 @@ import type { Classifier } from "../../classifiers/types.ts";
 import { ENFORCEMENT_QUEUE } from "../../contracts/incident.ts";
 import { createEventRedactor } from "../../contracts/redact.ts";
 import { redisKeys, type SyncTopic } from "../../contracts/redis-keys.ts";
-import type { Config } from "../config/schema.ts";
+import type { Config } from "../../config/schema.ts";
 import type { AppEnv } from "../env.ts";
 import { createQueueProducer, type QueueProducer } from "../incidents/queue-producer.ts";
 import type { Spool } from "../incidents/spool.ts";

@@ -9,7 +9,7 @@
  * escalation ends sooner) - can lower an action. With `combine: replace` a later tier can lower scores itself, so
  * switching to or from it, and any change to what escalates while it is on, loosens. Pure.
  */
-import type { StagePolicy } from "../config/schema.ts";
+import type { StagePolicy } from "../../config/schema.ts";
 
 type Cascade = readonly (readonly string[])[];
 

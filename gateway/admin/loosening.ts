@@ -8,7 +8,7 @@
  * interval). Pure, so it is tested without Redis.
  */
 import { STAGES, type ScoreKey } from "../../classifiers/types.ts";
-import type { StagePolicy } from "../config/schema.ts";
+import type { StagePolicy } from "../../config/schema.ts";
 import type { ResolvedPolicy } from "../screening/policy.ts";
 import { cascadeLooseningReasons } from "./loosening-cascade.ts";
 

@@ -8,7 +8,12 @@ import { z } from "zod";
 import { GatewayError } from "../errors.ts";
 import type { RedisKeys } from "../../contracts/redis-keys.ts";
 import { STAGES } from "../../classifiers/types.ts";
-import { stagePolicySchema, streamPolicySchema, type Config, type PolicyConfig } from "../config/schema.ts";
+import {
+  stagePolicySchema,
+  streamPolicySchema,
+  type Config,
+  type PolicyConfig,
+} from "../../config/schema.ts";
 import type { ClassifierInfo } from "../screening/presets.ts";
 import { resolvePolicies, type ResolvedPolicy } from "../screening/policy.ts";
 

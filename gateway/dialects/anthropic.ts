@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { Turn } from "../../classifiers/types.ts";
 import type { ErrorCode } from "../errors.ts";
 import { validate } from "../http/json-body.ts";
-import { formatSse, type SseEvent } from "../stream/sse-parser.ts";
+import type { SseEvent } from "../sse/event.ts";
+import { formatSse } from "../sse/format.ts";
 import { createBlockUnits } from "./anthropic-blocks.ts";
 import { collectFields, collectText, textOf } from "./collect-text.ts";
 import {

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { Turn } from "../../classifiers/types.ts";
 import { validate } from "../http/json-body.ts";
-import { formatSse } from "../stream/sse-parser.ts";
+import { formatSse } from "../sse/format.ts";
 import {
   buildConversation,
   estimateTokens,

@@ -4,7 +4,7 @@
  * `content_filter`, as OpenAI reports a content filter).
  */
 import { randomBytes } from "node:crypto";
-import { formatSse } from "../stream/sse-parser.ts";
+import { formatSse } from "../sse/format.ts";
 import { estimateTokens, type RefusalOptions } from "./types.ts";
 
 type Obj = Record<string, unknown>;

@@ -7,7 +7,8 @@
  * unchanged; a block closes what the client saw opened and ends with `response.incomplete` (reason
  * `content_filter`), a broken upstream with `error` and `response.failed`.
  */
-import { formatSse, type SseEvent } from "../stream/sse-parser.ts";
+import type { SseEvent } from "../sse/event.ts";
+import { formatSse } from "../sse/format.ts";
 import {
   createEventWriter,
   filteredResponse,

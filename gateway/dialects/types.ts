@@ -1,9 +1,9 @@
 /** The dialect contract: each client wire format converts requests to one `Conversation` and renders replies. */
 import { randomBytes } from "node:crypto";
 import type { Turn } from "../../classifiers/types.ts";
-import type { Dialect } from "../config/schema.ts";
+import type { Dialect } from "../../config/schema.ts";
 import type { ErrorCode } from "../errors.ts";
-import type { SseEvent } from "../stream/sse-parser.ts";
+import type { SseEvent } from "../sse/event.ts";
 
 /**
  * The internal, dialect-free view of a request that the stages screen. Between them, `system` and `turns` hold

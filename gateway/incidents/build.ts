@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { HARM_CATEGORIES, type Turn } from "../../classifiers/types.ts";
 import type { Action, IncidentEvent, StageRecord } from "../../contracts/incident.ts";
-import type { Dialect } from "../config/schema.ts";
+import type { Dialect } from "../../config/schema.ts";
 import { worst } from "../screening/decide.ts";
 
 const HARM: ReadonlySet<string> = new Set(HARM_CATEGORIES);

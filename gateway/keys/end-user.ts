@@ -5,7 +5,7 @@
  * may be personal data, so only its hash (`endUserHash`) is used in Redis key names, statuses and audit entries.
  */
 import { createHash } from "node:crypto";
-import type { Dialect } from "../config/schema.ts";
+import type { Dialect } from "../../config/schema.ts";
 import { GatewayError, retryAfterSeconds } from "../errors.ts";
 import type { KeyStore } from "./key-store.ts";
 

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { RedisClient } from "../../contracts/redis-client.ts";
 import type { CreatedKey, KeyStatusOverride } from "../../contracts/admin.ts";
 import { endUserField, type RedisKeys } from "../../contracts/redis-keys.ts";
-import { hashKey } from "./key-store.ts";
+import { hashKey } from "../../contracts/key-hash.ts";
 
 export interface KeyAdmin {
   create(o: {

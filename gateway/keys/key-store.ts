@@ -1,6 +1,6 @@
 /** API keys: clients present a key; only its SHA-256 is stored. Lookups are synchronous on the hot path. */
-import { createHash } from "node:crypto";
-import type { KeyConfig } from "../config/schema.ts";
+import type { KeyConfig } from "../../config/schema.ts";
+import { hashKey } from "../../contracts/key-hash.ts";
 
 export type KeyStatus = "active" | "throttled" | "suspended" | "revoked";
 
@@ -29,11 +29,6 @@ export interface KeyStore {
    * @defaultValue undefined for every end user of a store without Redis (nothing enforces end users there)
    */
   endUserStatus(keyId: string, endUser: string, now?: number): EndUserStatus | undefined;
-}
-
-/** Hex SHA-256 of a key, the form keys are stored in. */
-export function hashKey(key: string): string {
-  return createHash("sha256").update(key).digest("hex");
 }
 
 /** A key store over the config's keys. */

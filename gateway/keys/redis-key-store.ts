@@ -7,8 +7,9 @@
 import type { RedisClient } from "../../contracts/redis-client.ts";
 import { createdKeySchema, keyStatusOverrideSchema, type KeyStatusOverride } from "../../contracts/admin.ts";
 import { endUserField, type RedisKeys } from "../../contracts/redis-keys.ts";
-import type { KeyConfig } from "../config/schema.ts";
-import { hashKey, type EndUserStatus, type KeyRecord, type KeyStore } from "./key-store.ts";
+import type { KeyConfig } from "../../config/schema.ts";
+import { hashKey } from "../../contracts/key-hash.ts";
+import type { EndUserStatus, KeyRecord, KeyStore } from "./key-store.ts";
 
 export interface RedisKeyStore extends KeyStore {
   /** The record for a key id (config or created), with its override applied. */

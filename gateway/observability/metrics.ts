@@ -28,6 +28,14 @@ export function createMetrics(opts: { collectDefaults?: boolean; registry?: Regi
       buckets: SLOW_BUCKETS,
       registers: r,
     }),
+    // What the HPA scales on (deploy/k8s/gateway-hpa.yaml): a stream holds a connection and an upstream socket for
+    // as long as the model generates while costing little CPU. Summed over a node cluster's processes.
+    requestsInFlight: new Gauge({
+      name: "portcullis_requests_in_flight",
+      help: "Requests in progress by endpoint (route): from arrival to their end (a stream's end for streams); probes and scrapes count under route=other",
+      labelNames: ["route"] as const,
+      registers: r,
+    }),
     stageSeconds: new Histogram({
       name: "portcullis_stage_duration_seconds",
       help: "Screening stage latency",

@@ -9,7 +9,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { RedisClient } from "../../contracts/redis-client.ts";
 import { z } from "zod";
 import type { RedisKeys } from "../../contracts/redis-keys.ts";
-import { hashKey } from "../keys/key-store.ts";
+import { hashKey } from "../../contracts/key-hash.ts";
 import type { TokenAuth, TokenCheck } from "./tokens.ts";
 
 const sessionSchema = z.object({ token: z.string(), createdAt: z.string() });

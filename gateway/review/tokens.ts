@@ -2,8 +2,8 @@
  * Reviewer and admin bearer tokens (config `review.tokens`): stored as SHA-256, each with a role and an optional
  * expiry, so access is time-bounded. Admins may do everything reviewers may.
  */
-import { hashKey } from "../keys/key-store.ts";
-import type { ReviewTokenConfig } from "../config/schema.ts";
+import { hashKey } from "../../contracts/key-hash.ts";
+import type { ReviewTokenConfig } from "../../config/schema.ts";
 
 export type Role = "reviewer" | "admin";
 

@@ -17,7 +17,7 @@ import type { ResolvedPolicy } from "../screening/policy.ts";
 import { createSseGuardStream, type StreamGuardOptions, type StreamSummary } from "../stream/guard.ts";
 import { pumpSseToNode } from "../stream/node-pump.ts";
 import { streamScorerFor } from "../stream/scorers.ts";
-import type { SseDecoderOptions } from "../stream/sse-parser.ts";
+import type { SseDecoderOptions } from "../sse/decoder.ts";
 import { nodeResponse } from "../http/node-io.ts";
 import type { ResponseLimits, UpstreamLimit } from "../upstream/limits.ts";
 import { upstreamBodyStream, type UpstreamResponse } from "../upstream/upstreams.ts";

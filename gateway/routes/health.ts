@@ -1,4 +1,9 @@
-/** `/livez` (process is up), `/readyz` (models loaded, not draining) and `/metrics` (Prometheus). */
+/**
+ * `/livez` (the process answers), `/readyz` and `/metrics` (Prometheus). `/readyz` is 200 once the models are
+ * loaded and the server listens, while the supervised worker process is healthy (when there is one) and, with
+ * `server.readyWhenRedisDown: false`, while Redis takes commands; 503 otherwise, and from the first moment of a
+ * drain (SIGTERM). The conditions are composed in `gateway/main.ts` behind `deps.ready()`.
+ */
 import type { Hono } from "hono";
 import type { AppEnv } from "../env.ts";
 

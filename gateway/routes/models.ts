@@ -4,7 +4,7 @@
  * retrieve answers for any id a route would serve.
  */
 import type { Context, Hono, MiddlewareHandler } from "hono";
-import type { Dialect } from "../config/schema.ts";
+import type { Dialect } from "../../config/schema.ts";
 import { anthropicDialect } from "../dialects/anthropic.ts";
 import { openaiDialect } from "../dialects/openai.ts";
 import type { AppEnv } from "../env.ts";

@@ -6,7 +6,7 @@
  */
 import type { Context } from "hono";
 import type { Action, IncidentEvent } from "../../contracts/incident.ts";
-import type { Dialect } from "../config/schema.ts";
+import type { Dialect } from "../../config/schema.ts";
 import type { AppEnv } from "../env.ts";
 
 /** What a request came to: its screening action, or how it failed. */
@@ -80,8 +80,9 @@ function handOff(c: Context<AppEnv>, event: IncidentEvent, refused: boolean, hea
 /**
  * Records what a request came to. With a `decision` it is the request's end, called exactly once per request:
  * `portcullis_requests_total{route,dialect,decision,status}` and `portcullis_request_duration_seconds{route,dialect}`
- * (from the first middleware to now: a stream's end for streams). Without one it only hands off an incident raised
- * on the way. Either way the incident is published and, before the head is out, named in the header.
+ * (from the first middleware to now: a stream's end for streams), and the request leaves
+ * `portcullis_requests_in_flight` at the same moment. Without one it only hands off an incident raised on the way.
+ * Either way the incident is published and, before the head is out, named in the header.
  *
  * @example recordOutcome(c, { decision: "block", status: 200, incident }) // a refusal
  * @example recordOutcome(c, { incident: flagged }) // flagged before forwarding; the exchange goes on
@@ -93,4 +94,5 @@ export function recordOutcome(c: Context<AppEnv>, o: Outcome): void {
   const labels = { route: routeOf(c.req.path), dialect: o.dialect ?? c.var.dialect.name };
   metrics.requests.inc({ ...labels, decision: o.decision, status: statusClass(o.status) });
   metrics.requestSeconds.observe(labels, (performance.now() - c.var.startedAt) / 1000);
+  c.var.endInFlight?.();
 }

@@ -2,7 +2,7 @@
 import { renderTurns, type ClassifierInput, type Stage } from "../../classifiers/types.ts";
 import type { Action, StageRecord } from "../../contracts/incident.ts";
 import type { Conversation } from "../dialects/types.ts";
-import type { StagePolicy } from "../config/schema.ts";
+import type { StagePolicy } from "../../config/schema.ts";
 import type { Deps } from "../env.ts";
 import { isUncertain, worst } from "../screening/decide.ts";
 import type { ResolvedPolicy } from "../screening/policy.ts";

@@ -3,7 +3,7 @@
  * `match` itself, and for a glob without `models` the upstream's own list filtered by the glob. Upstream lists are
  * cached (`ttlMs`); an upstream that cannot list contributes nothing until the next try.
  */
-import type { Dialect } from "../config/schema.ts";
+import type { Dialect } from "../../config/schema.ts";
 import type { Router } from "./router.ts";
 
 /** Fetches an upstream's own model ids; rejects when the upstream cannot list. */

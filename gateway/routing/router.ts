@@ -1,5 +1,5 @@
 /** Model routing: the first route whose glob matches the model and whose upstream speaks the client's dialect. */
-import type { Config, Dialect } from "../config/schema.ts";
+import type { Config, Dialect } from "../../config/schema.ts";
 
 export interface RouteMatch {
   readonly upstream: string;

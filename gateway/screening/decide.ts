@@ -1,7 +1,7 @@
 /** Turns scores into an action with the stage's thresholds. Pure functions; classifiers never decide. */
 import type { Scores, ScoreKey } from "../../classifiers/types.ts";
 import type { Action } from "../../contracts/incident.ts";
-import type { StagePolicy } from "../config/schema.ts";
+import type { StagePolicy } from "../../config/schema.ts";
 
 export const SEVERITY: Readonly<Record<Action, number>> = { allow: 0, shadow: 1, flag: 2, block: 3 };
 

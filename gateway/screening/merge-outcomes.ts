@@ -1,6 +1,6 @@
 /** Joins the outcomes of one stage run on several inputs of one request into the stage's single record. */
 import type { StageRecord } from "../../contracts/incident.ts";
-import type { StagePolicy } from "../config/schema.ts";
+import type { StagePolicy } from "../../config/schema.ts";
 import { decide, maxScores, worst } from "./decide.ts";
 
 /**

@@ -9,7 +9,7 @@
  */
 import type { ClassifierInput, Stage } from "../../classifiers/types.ts";
 import type { StageRecord } from "../../contracts/incident.ts";
-import type { StagePolicy } from "../config/schema.ts";
+import type { StagePolicy } from "../../config/schema.ts";
 
 export interface OutcomeCacheOptions {
   /** How long a clean outcome is reused. @defaultValue 1000 */

@@ -1,6 +1,6 @@
 /** Resolves the configured policies (preset + overrides) into complete per-stage policies, once at boot. */
 import { STAGES, type Stage } from "../../classifiers/types.ts";
-import type { Config, StagePolicy, StreamPolicy } from "../config/schema.ts";
+import type { Config, StagePolicy, StreamPolicy } from "../../config/schema.ts";
 import { buildPreset, thresholdsFor, type ClassifierInfo } from "./presets.ts";
 
 export interface ResolvedPolicy {

@@ -4,7 +4,7 @@
  * trained models' calibrated values when a model serves the stage, otherwise from rules-only defaults.
  */
 import type { ScoreKey, Stage } from "../../classifiers/types.ts";
-import type { StagePolicy, StreamPolicy, Threshold } from "../config/schema.ts";
+import type { StagePolicy, StreamPolicy, Threshold } from "../../config/schema.ts";
 
 /** What the presets need to know about each registered classifier. */
 export interface ClassifierInfo {

@@ -8,8 +8,8 @@ import { createOnnxClassifier } from "../../classifiers/onnx-classifier.ts";
 import { createRulesClassifier } from "../../classifiers/rules.ts";
 import { STAGES, type Classifier } from "../../classifiers/types.ts";
 import type { PoolObserver } from "../../classifiers/transformer/pool.ts";
-import type { ClassifierConfig } from "../config/schema.ts";
-import { DEFAULT_RULES } from "../config/default-rules.ts";
+import type { ClassifierConfig } from "../../config/schema.ts";
+import { DEFAULT_RULES } from "../../config/default-rules.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { ClassifierInfo } from "./presets.ts";
 

@@ -7,7 +7,7 @@
 import { expandInput } from "../../classifiers/normalize.ts";
 import type { Classifier, ClassifierInput, Scores, Stage } from "../../classifiers/types.ts";
 import type { Action, StageRecord } from "../../contracts/incident.ts";
-import type { StagePolicy } from "../config/schema.ts";
+import type { StagePolicy } from "../../config/schema.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { deadlineSignal } from "./deadline.ts";
 import { decide, isUncertain, maxScores } from "./decide.ts";

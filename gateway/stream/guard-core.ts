@@ -2,7 +2,7 @@
  * The stream guard's core, shared by its three shapes (guard.ts): events in, client SSE text out to a `GuardSink`.
  * Its control is one state machine (guard-state.ts); its verdict is the completion stage's (guard-verdict.ts).
  */
-import type { SseEvent } from "./sse-parser.ts";
+import type { SseEvent } from "../sse/event.ts";
 import {
   endState,
   INITIAL_STATE,

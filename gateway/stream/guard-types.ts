@@ -1,11 +1,11 @@
 /** The stream guard's public types (re-exported by guard.ts, which callers import). */
 import type { Scores, StreamScorer } from "../../classifiers/types.ts";
 import type { Action } from "../../contracts/incident.ts";
-import type { StagePolicy, StreamPolicy } from "../config/schema.ts";
+import type { StagePolicy, StreamPolicy } from "../../config/schema.ts";
 import type { StreamRenderer } from "../dialects/types.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { Fired } from "../screening/decide.ts";
-import type { SseEvent } from "./sse-parser.ts";
+import type { SseEvent } from "../sse/event.ts";
 
 export interface StreamSummary {
   readonly action: Action;

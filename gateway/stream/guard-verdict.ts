@@ -5,7 +5,7 @@
  */
 import type { Scores, StreamScorer } from "../../classifiers/types.ts";
 import type { Action } from "../../contracts/incident.ts";
-import type { StagePolicy } from "../config/schema.ts";
+import type { StagePolicy } from "../../config/schema.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { deadlineSignal } from "../screening/deadline.ts";
 import { decide, maxScores, worst, type Fired } from "../screening/decide.ts";

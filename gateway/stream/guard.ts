@@ -11,7 +11,8 @@
  */
 import { createGuardCore, type GuardCore } from "./guard-core.ts";
 import type { GuardInput, GuardSink, StreamGuardOptions } from "./guard-types.ts";
-import { createSseDecoder, SseLimitError, type SseDecoderOptions, type SseEvent } from "./sse-parser.ts";
+import { createSseDecoder, SseLimitError, type SseDecoderOptions } from "../sse/decoder.ts";
+import type { SseEvent } from "../sse/event.ts";
 
 // The types live in guard-types.ts so that guard-core.ts can use them without an import cycle.
 export type { GuardInput, GuardSink, StreamGuardOptions, StreamSummary } from "./guard-types.ts";

@@ -6,7 +6,7 @@
 import type { Readable, Writable } from "node:stream";
 import { createBodyMeter, type BodyBreach, type BodyLimits } from "../upstream/limits.ts";
 import { createSseGuardPump, type GuardSink, type StreamGuardOptions } from "./guard.ts";
-import type { SseDecoderOptions } from "./sse-parser.ts";
+import type { SseDecoderOptions } from "../sse/decoder.ts";
 
 /** What the pump connects, and whom it tells about trouble. */
 export interface NodePumpOptions {

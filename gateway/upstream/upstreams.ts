@@ -5,7 +5,7 @@
  */
 import type { Readable } from "node:stream";
 import { Pool, errors as undiciErrors, type Dispatcher } from "undici";
-import type { Config, Dialect, UpstreamConfig } from "../config/schema.ts";
+import type { Config, Dialect, UpstreamConfig } from "../../config/schema.ts";
 import { GatewayError } from "../errors.ts";
 import {
   createBodyMeter,
@@ -26,6 +26,11 @@ export interface Upstream {
   /** The upstream's own model ids (`GET /v1/models`, first page); rejects on any failure. */
   listModels(signal: AbortSignal): Promise<string[]>;
   close(): Promise<void>;
+  /**
+   * Fails every request in flight at once with `reason` (a body being read errors, as if the upstream broke): the
+   * drain deadline's way to end what is still open in the client's dialect instead of tearing connections.
+   */
+  destroy(reason: Error): Promise<void>;
 }
 
 export interface UpstreamRequest {
@@ -143,6 +148,7 @@ function createUpstream(name: string, config: UpstreamConfig, env: NodeJS.Proces
       return modelIdsOf(JSON.parse(read.bytes.toString("utf8")));
     },
     close: () => pool.close(),
+    destroy: (reason) => pool.destroy(reason),
   };
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockUpstream } from "../../bench/mock-upstream/server.ts";
-import type { MockUpstream } from "../../bench/mock-upstream/server.ts";
+import { startMockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
+import type { MockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
 import { createJudgeClassifier } from "../../classifiers/judge/judge-classifier.ts";
 import {
   parseJudgeOutput,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRulesClassifier } from "../../classifiers/rules.ts";
 import type { Scores } from "../../classifiers/types.ts";
-import { DEFAULT_RULES } from "../../gateway/config/default-rules.ts";
+import { DEFAULT_RULES } from "../../config/default-rules.ts";
 
 const signal = new AbortController().signal;
 const rules = createRulesClassifier({ rules: DEFAULT_RULES });

@@ -4,9 +4,10 @@
  * (`kubernetes-models`, offline; a kind it does not know fails) and names no field that schema lacks (`kubectl
  * apply` validates strictly and would refuse it); every file is in its directory's kustomization or deliberately
  * out of it; and the references between objects resolve - Service, PDB and workload selectors, HPA targets and the
- * prometheus-adapter rule behind the HPA's Pods metric, probe ports, Secret / ConfigMap sources, and the Redis
- * Cluster node names in REDIS_URL and in the cluster-create Job. With `kubectl` installed, both kustomizations
- * also build; without it that test is skipped, saying so.
+ * prometheus-adapter rule behind the HPA's Pods metric (an exported series, a rate only of what only grows), probe
+ * ports, Secret / ConfigMap sources, and the Redis Cluster node names in REDIS_URL and in the cluster-create Job; the
+ * gateway's grace period covers its preStop and the drain its config asks for. With `kubectl` installed, both
+ * kustomizations also build; without it that test is skipped, saying so.
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -19,6 +20,7 @@ import type { IService } from "kubernetes-models/v1/Service";
 import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
+import { loadConfig } from "../../config/load.ts";
 import { parseRedisUrl } from "../../contracts/redis-client.ts";
 import { createMetrics } from "../../gateway/observability/metrics.ts";
 
@@ -376,6 +378,11 @@ describe("deploy/k8s manifests", () => {
         `${ADAPTER_RULES}: ${series} is a series the gateway exports`,
       ).toBe(true);
       expect(rule.metricsQuery).toContain("<<.LabelMatchers>>");
+      // A counter (or a histogram's _sum / _count) only grows: it is read through a rate. A gauge is read as it is.
+      expect(
+        /\b(rate|irate|increase)\(/.test(rule.metricsQuery),
+        `${ADAPTER_RULES}: ${rule.name.as} takes a rate of ${type} series`,
+      ).toBe(type !== "gauge");
     }
     const produced = new Set(adapter.rules.custom.map((r) => r.name.as));
     for (const { m, o } of ofKind<IHorizontalPodAutoscaler>("HorizontalPodAutoscaler")) {
@@ -393,6 +400,27 @@ describe("deploy/k8s manifests", () => {
           p.metric.name,
         );
     }
+  });
+});
+
+describe("deploy/k8s gateway shutdown", () => {
+  it("gives the gateway's drain its grace period: preStop + server.drainSeconds + the cut and the stop", () => {
+    const cm = OBJECTS.find((m) => m.kind === "ConfigMap" && m.name === "portcullis-config");
+    const raw: unknown = parse(
+      String((cm?.body.data as Record<string, string> | undefined)?.["portcullis.yaml"]),
+    );
+    const { drainSeconds } = loadConfig({ raw, source: "configmap.yaml", env: {} }).server;
+    const gateway = WORKLOADS.find((w) => w.m.name === "portcullis-gateway") as Workload;
+    const container = containersOf(gateway)[0];
+    const sleep = container?.lifecycle?.preStop?.exec?.command ?? [];
+    expect(sleep[0], "preStop is a sleep").toBe("sleep");
+    const preStop = Number(sleep[1]);
+    // gateway/main.ts: streams still open at the drain deadline get 3 s to end in their dialect; the cluster
+    // primary SIGKILLs a gateway process still there 5 s after that; 2 s for the primary itself to exit.
+    const AFTER_DRAIN_S = 3 + 5 + 2;
+    expect(gateway.template.spec?.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(
+      preStop + drainSeconds + AFTER_DRAIN_S,
+    );
   });
 });
 

@@ -16,7 +16,8 @@
  *   passes through unparsed (a policy without a completion stage) is the upstream's bytes, plus the dialect's
  *   error event when the upstream broke off.
  */
-import { createSseDecoder, type SseEvent } from "../../gateway/stream/sse-parser.ts";
+import { createSseDecoder } from "../../gateway/sse/decoder.ts";
+import type { SseEvent } from "../../gateway/sse/event.ts";
 import { presentedKey } from "./headers.ts";
 import type { FuzzRequest, RouteKind } from "./requests.ts";
 import { KEYS, LIMITS } from "./setup.ts";

@@ -4,7 +4,7 @@
  * second), keys for each policy the stream path has (hold-back, release-then-check, no completion stage), and
  * enforcement out of the way (thousands of requests, some harmful, must not throttle the keys).
  */
-import { hashKey } from "../../gateway/keys/key-store.ts";
+import { hashKey } from "../../contracts/key-hash.ts";
 
 /** The limits the oracle reasons with; they are written into the gateway's config. */
 export const LIMITS = {

@@ -1,7 +1,7 @@
 /** The cascade: tiers, the uncertain band, per-key thresholds and actions, deadlines and fail modes. */
 import { describe, expect, it } from "vitest";
 import { ok, type Classifier, type Scores } from "../../classifiers/types.ts";
-import type { StagePolicy } from "../../gateway/config/schema.ts";
+import type { StagePolicy } from "../../config/schema.ts";
 import { createMetrics } from "../../gateway/observability/metrics.ts";
 import { decide } from "../../gateway/screening/decide.ts";
 import { createScreener } from "../../gateway/screening/screener.ts";

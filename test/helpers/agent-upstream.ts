@@ -1,14 +1,15 @@
 /**
- * A model for agent loops, in every dialect: the mock upstream's own responder (`bench/mock-upstream/chat-handler.ts`)
- * answers the `tool-call` scenario (one benign `get_weather` call) until the conversation ends in a tool result, then
- * the benign completion, as a model does once its tool has answered. The mock upstream's `mock-tool-call` model calls
- * the tool on every turn, so an agent loop pointed at it never ends on its own.
+ * A model for agent loops, in every dialect: the mock upstream's own responder
+ * (`gateway/embedded/demo-upstream/chat-handler.ts`) answers the `tool-call` scenario (one benign `get_weather`
+ * call) until the conversation ends in a tool result, then the benign completion, as a model does once its tool has
+ * answered. The mock upstream's `mock-tool-call` model calls the tool on every turn, so an agent loop pointed at it
+ * never ends on its own.
  *
  * @example
  * const up = useScriptedUpstream();
  * beforeAll(() => (up.reply = agentReply()));
  */
-import { createChatResponder, type Dialect } from "../../bench/mock-upstream/chat-handler.ts";
+import { createChatResponder, type Dialect } from "../../gateway/embedded/demo-upstream/chat-handler.ts";
 import type { ScriptedReply } from "./scripted-upstream.ts";
 
 const DIALECTS: Readonly<Record<string, Dialect>> = {

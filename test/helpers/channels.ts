@@ -3,7 +3,9 @@
  * string, a gateway in front of a scripted upstream, and what a refusal looks like on the wire in each dialect.
  */
 import { expect } from "vitest";
-import { createSseDecoder, formatSse, type SseEvent } from "../../gateway/stream/sse-parser.ts";
+import { createSseDecoder } from "../../gateway/sse/decoder.ts";
+import type { SseEvent } from "../../gateway/sse/event.ts";
+import { formatSse } from "../../gateway/sse/format.ts";
 import { testConfig } from "./processes.ts";
 import type { ScriptedUpstream } from "./scripted-upstream.ts";
 

@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, inject } from "vitest";
 import { stringify } from "yaml";
 import { freePort } from "../../gateway/embedded/redis-child.ts";
-import { hashKey } from "../../gateway/keys/key-store.ts";
+import { hashKey } from "../../contracts/key-hash.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const TSX = join(ROOT, "node_modules/.bin/tsx");
@@ -72,7 +72,7 @@ function stopper(child: ChildProcess) {
 
 /** Starts the mock upstream as its own process. */
 export async function startMockUpstreamProcess(args: string[] = []): Promise<RunningProcess> {
-  const child = spawn(TSX, [join(ROOT, "bench/mock-upstream/main.ts"), "--port", "0", ...args], {
+  const child = spawn(TSX, [join(ROOT, "gateway/embedded/demo-upstream/main.ts"), "--port", "0", ...args], {
     cwd: ROOT,
   });
   const out = track(child);

@@ -1,7 +1,7 @@
 /** Helpers for the incident-response tests: config with review tokens, a unique Redis prefix, API calls, polling. */
 import { randomBytes } from "node:crypto";
 import { SCORE_KEYS } from "../../classifiers/types.ts";
-import { hashKey } from "../../gateway/keys/key-store.ts";
+import { hashKey } from "../../contracts/key-hash.ts";
 import { testConfig } from "./processes.ts";
 
 /** A unique hash-tagged Redis prefix for one test. */

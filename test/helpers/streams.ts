@@ -1,6 +1,6 @@
 /** Fixtures shared by the stream guard tests: a rules-only completion stage and an OpenAI event stream. */
-import type { StagePolicy } from "../../gateway/config/schema.ts";
-import type { SseEvent } from "../../gateway/stream/sse-parser.ts";
+import type { StagePolicy } from "../../config/schema.ts";
+import type { SseEvent } from "../../gateway/sse/event.ts";
 
 /** A completion stage on the built-in rules: CBRN blocks at 0.3, harmful flags at 0.5. */
 export const RULES_STAGE: StagePolicy = {

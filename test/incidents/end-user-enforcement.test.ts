@@ -19,7 +19,7 @@ import { endUserField, redisKeys } from "../../contracts/redis-keys.ts";
 import { endUserHash } from "../../gateway/keys/end-user.ts";
 import { createKeyAdmin } from "../../gateway/keys/key-admin.ts";
 import { createRedisKeyStore } from "../../gateway/keys/redis-key-store.ts";
-import { hashKey } from "../../gateway/keys/key-store.ts";
+import { hashKey } from "../../contracts/key-hash.ts";
 import { createEnforcementProcessor } from "../../workers/enforcement/enforcement.ts";
 import { testAuditLog } from "../helpers/audit.ts";
 import { uniquePrefix } from "../helpers/review.ts";

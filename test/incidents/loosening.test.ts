@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { looseningReasons } from "../../gateway/admin/loosening.ts";
-import { policySchema } from "../../gateway/config/schema.ts";
+import { policySchema } from "../../config/schema.ts";
 import type { ClassifierInfo } from "../../gateway/screening/presets.ts";
 import { resolvePolicies, type ResolvedPolicy } from "../../gateway/screening/policy.ts";
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ENFORCEMENT_QUEUE } from "../../contracts/incident.ts";
 import { redisKeys } from "../../contracts/redis-keys.ts";
 import { testAuditLog } from "../helpers/audit.ts";
-import { hashKey } from "../../gateway/keys/key-store.ts";
+import { hashKey } from "../../contracts/key-hash.ts";
 import { createKeyAdmin } from "../../gateway/keys/key-admin.ts";
 import { createReviewActions } from "../../gateway/review/actions.ts";
 import { createReviewApi } from "../../gateway/review/api.ts";

@@ -1,7 +1,7 @@
 /** The flagged span: where a rule for a fired key matched, else the newest user turn or the cut-off completion. */
 import { describe, expect, it } from "vitest";
 import type { IncidentEvent, StageRecord } from "../../contracts/incident.ts";
-import { DEFAULT_RULES } from "../../gateway/config/default-rules.ts";
+import { DEFAULT_RULES } from "../../config/default-rules.ts";
 import { prepareIncident, routeQueue } from "../../workers/intake/prepare.ts";
 import { createRedactor } from "../../contracts/redact.ts";
 import { createRuleLocator, flaggedSpan } from "../../workers/intake/span.ts";

@@ -20,8 +20,12 @@ import {
 } from "ai";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { MockStats } from "../../bench/mock-upstream/server.ts";
-import { BENIGN_COMPLETION, BENIGN_TOOL_CALL, HARMFUL_COMPLETION } from "../../bench/mock-upstream/text.ts";
+import type { MockStats } from "../../gateway/embedded/demo-upstream/server.ts";
+import {
+  BENIGN_COMPLETION,
+  BENIGN_TOOL_CALL,
+  HARMFUL_COMPLETION,
+} from "../../gateway/embedded/demo-upstream/text.ts";
 import { agentReply } from "../helpers/agent-upstream.ts";
 import { testConfig, useStack } from "../helpers/processes.ts";
 import { useScriptedUpstream } from "../helpers/scripted-upstream.ts";

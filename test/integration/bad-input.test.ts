@@ -3,7 +3,7 @@
  * clear message, and the upstream never sees it.
  */
 import { describe, expect, it } from "vitest";
-import { hashKey } from "../../gateway/keys/key-store.ts";
+import { hashKey } from "../../contracts/key-hash.ts";
 import { testConfig, useStack } from "../helpers/processes.ts";
 
 const stack = useStack((upstream) => {

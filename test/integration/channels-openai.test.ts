@@ -5,7 +5,7 @@
  * in) a refusal that carries none of it. The control - a benign string in the same fields - passes through.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SseEvent } from "../../gateway/stream/sse-parser.ts";
+import type { SseEvent } from "../../gateway/sse/event.ts";
 import {
   BENIGN,
   channelsConfig,

@@ -6,7 +6,7 @@
  * fields - passes through unchanged.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SseEvent } from "../../gateway/stream/sse-parser.ts";
+import type { SseEvent } from "../../gateway/sse/event.ts";
 import {
   BENIGN,
   channelsConfig,

@@ -11,10 +11,10 @@ import Anthropic from "@anthropic-ai/sdk";
 import { Redis } from "ioredis";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { BENIGN_COMPLETION } from "../../bench/mock-upstream/text.ts";
+import { BENIGN_COMPLETION } from "../../gateway/embedded/demo-upstream/text.ts";
 import { redisKeys } from "../../contracts/redis-keys.ts";
 import { endUserHash } from "../../gateway/keys/end-user.ts";
-import { hashKey } from "../../gateway/keys/key-store.ts";
+import { hashKey } from "../../contracts/key-hash.ts";
 import { useStack } from "../helpers/processes.ts";
 import {
   api,

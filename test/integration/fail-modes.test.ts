@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { SCORE_KEYS } from "../../classifiers/types.ts";
-import { hashKey } from "../../gateway/keys/key-store.ts";
+import { hashKey } from "../../contracts/key-hash.ts";
 import { metricValue } from "../helpers/metrics.ts";
 import { testConfig, useStack } from "../helpers/processes.ts";
 

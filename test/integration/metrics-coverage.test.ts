@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { SCORE_KEYS } from "../../classifiers/types.ts";
-import { hashKey } from "../../gateway/keys/key-store.ts";
+import { hashKey } from "../../contracts/key-hash.ts";
 import type { Decision, RouteLabel } from "../../gateway/routes/outcome.ts";
 import { alertExpressions, dashboardQueries, seriesIn } from "../helpers/dashboard-queries.ts";
 import { sampleNames, scrape, sumOf, type Samples } from "../helpers/metrics.ts";

@@ -11,8 +11,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Queue } from "bullmq";
+import { ENFORCEMENT_QUEUE, STRIKE_JOB } from "../../contracts/incident.ts";
 import { connectRedis, parseRedisUrl, type RedisClient } from "../../contracts/redis-client.ts";
-import { redisKeys } from "../../contracts/redis-keys.ts";
+import { endUserField, redisKeys } from "../../contracts/redis-keys.ts";
+import { endUserHash } from "../../gateway/keys/end-user.ts";
 import { startRedisCluster, type RedisCluster } from "../helpers/redis-cluster.ts";
 import {
   startGateway,
@@ -208,33 +211,37 @@ describe("on a Redis Cluster: 3 gateways, 2 workers", () => {
   });
 
   it("keeps every strike two workers count at once, and the suspension they reach", async () => {
+    // Strike jobs straight onto the enforcement queue, all at once, so both workers count for one subject together
+    // (through the gateway, the first throttle would refuse the rest of the requests before they strike).
     const { id, key } = await newKey();
-    const replies = await Promise.all(
-      Array.from({ length: 12 }, (_, i) =>
-        send(gateways[i % 3]?.url ?? "", { key, endUser: "mallory", content: `${CBRN_PROMPT} (try ${i})` }),
-      ),
+    const endUser = endUserHash(id, "mallory");
+    const queue = new Queue(ENFORCEMENT_QUEUE, { connection: redis, prefix });
+    try {
+      await queue.addBulk(
+        Array.from({ length: 12 }, (_, i) => ({
+          name: STRIKE_JOB,
+          data: { keyId: id, tenant: "acme", incidentId: `inc_race${i}`, kind: "block" as const, endUser },
+          opts: { jobId: `strike-race-${i}` },
+        })),
+      );
+    } finally {
+      await queue.close();
+    }
+    const field = endUserField(id, endUser);
+    const statusOf = async () =>
+      (JSON.parse((await redis.hget(keys.endUserStatus, field)) ?? "{}") as { status?: string }).status;
+    await waitFor(async () => (await redis.zcard(keys.endUserStrikes(id, endUser))) === 12, 30_000, 100);
+    await waitFor(async () => (await statusOf()) === "suspended", 10_000, 100);
+    // Every gateway refuses that end user now, and only that end user.
+    const refused = async (g: RunningProcess) =>
+      (await send(g.url, { key, endUser: "mallory", content: "hello" })).status === 403;
+    expect(await untilAll(refused)).toBeLessThan(1_000);
+    expect((await send(gateways[0]?.url ?? "", { key, endUser: "trent", content: "hello" })).status).toBe(
+      200,
     );
-    expect(replies.every((r) => r.incident !== null)).toBe(true);
-    const statusOf = async () => {
-      const all = await redis.hgetall(keys.endUserStatus);
-      const field = Object.keys(all).find((f) => f.startsWith(`${id}:`));
-      return field === undefined
-        ? undefined
-        : { field, ...(JSON.parse(all[field] ?? "{}") as { status: string }) };
-    };
-    const status = await waitFor(
-      async () => {
-        const s = await statusOf();
-        return s?.status === "suspended" ? s : undefined;
-      },
-      30_000,
-      100,
-    );
-    const endUser = status.field.slice(id.length + 1);
-    await waitFor(async () => (await redis.zcard(keys.endUserStrikes(id, endUser))) === 12, 10_000, 100);
     // Later strikes never turn the suspension back into a throttle.
     await new Promise((r) => setTimeout(r, 500));
-    expect((await statusOf())?.status).toBe("suspended");
+    expect(await statusOf()).toBe("suspended");
   });
 
   it("runs the review scripts (claim, lease expiry, decide, escalate) and the audit chain on the cluster", async () => {

@@ -7,9 +7,14 @@
  */
 import OpenAI from "openai";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BENIGN_COMPLETION, BENIGN_TOOL_CALL, HARMFUL_COMPLETION } from "../../bench/mock-upstream/text.ts";
-import type { MockStats } from "../../bench/mock-upstream/server.ts";
-import { createSseDecoder, type SseEvent } from "../../gateway/stream/sse-parser.ts";
+import {
+  BENIGN_COMPLETION,
+  BENIGN_TOOL_CALL,
+  HARMFUL_COMPLETION,
+} from "../../gateway/embedded/demo-upstream/text.ts";
+import type { MockStats } from "../../gateway/embedded/demo-upstream/server.ts";
+import { createSseDecoder } from "../../gateway/sse/decoder.ts";
+import type { SseEvent } from "../../gateway/sse/event.ts";
 import { testConfig, useStack } from "../helpers/processes.ts";
 
 const HARMFUL_AT = HARMFUL_COMPLETION.indexOf("synthesis of sarin");

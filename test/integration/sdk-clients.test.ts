@@ -6,7 +6,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BENIGN_COMPLETION, HARMFUL_COMPLETION } from "../../bench/mock-upstream/text.ts";
+import { BENIGN_COMPLETION, HARMFUL_COMPLETION } from "../../gateway/embedded/demo-upstream/text.ts";
 import { testConfig, useStack } from "../helpers/processes.ts";
 
 /** Where the words that make the completion harmful begin; nothing from here on may reach the client. */

@@ -8,8 +8,8 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BENIGN_TOOL_CALL } from "../../bench/mock-upstream/text.ts";
-import type { SseEvent } from "../../gateway/stream/sse-parser.ts";
+import { BENIGN_TOOL_CALL } from "../../gateway/embedded/demo-upstream/text.ts";
+import type { SseEvent } from "../../gateway/sse/event.ts";
 import { HARMFUL, HARMFUL_MARK, pieces, serve } from "../helpers/channels.ts";
 import {
   startGateway,

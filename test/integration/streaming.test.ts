@@ -3,10 +3,10 @@
  * on), and cancellation (a client that leaves mid-stream aborts the upstream request).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HARMFUL_COMPLETION } from "../../bench/mock-upstream/text.ts";
+import { HARMFUL_COMPLETION } from "../../gateway/embedded/demo-upstream/text.ts";
 import { anthropicDialect } from "../../gateway/dialects/anthropic.ts";
 import { openaiDialect } from "../../gateway/dialects/openai.ts";
-import { createSseDecoder } from "../../gateway/stream/sse-parser.ts";
+import { createSseDecoder } from "../../gateway/sse/decoder.ts";
 import {
   startGateway,
   startMockUpstreamProcess,

@@ -6,7 +6,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { freePort } from "../../gateway/embedded/redis-child.ts";
-import { createSseDecoder } from "../../gateway/stream/sse-parser.ts";
+import { createSseDecoder } from "../../gateway/sse/decoder.ts";
 import { testConfig, useStack } from "../helpers/processes.ts";
 
 const stack = useStack(async (upstream) => {

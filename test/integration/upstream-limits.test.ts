@@ -7,8 +7,9 @@
 import type { ServerResponse } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashKey } from "../../gateway/keys/key-store.ts";
-import { createSseDecoder, type SseEvent } from "../../gateway/stream/sse-parser.ts";
+import { hashKey } from "../../contracts/key-hash.ts";
+import { createSseDecoder } from "../../gateway/sse/decoder.ts";
+import type { SseEvent } from "../../gateway/sse/event.ts";
 import { metricValue } from "../helpers/metrics.ts";
 import { startGateway, testConfig, type RunningProcess } from "../helpers/processes.ts";
 import { useScriptedUpstream } from "../helpers/scripted-upstream.ts";

@@ -1,8 +1,12 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockUpstream } from "../../bench/mock-upstream/server.ts";
-import type { MockUpstream } from "../../bench/mock-upstream/server.ts";
-import { BENIGN_COMPLETION, HARMFUL_COMPLETION, tokenize } from "../../bench/mock-upstream/text.ts";
+import { startMockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
+import type { MockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
+import {
+  BENIGN_COMPLETION,
+  HARMFUL_COMPLETION,
+  tokenize,
+} from "../../gateway/embedded/demo-upstream/text.ts";
 
 let mock: MockUpstream;
 let client: Anthropic;

@@ -2,8 +2,12 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startMockUpstream } from "../../bench/mock-upstream/server.ts";
-import type { MockStats, MockUpstream, RecordedRequest } from "../../bench/mock-upstream/server.ts";
+import { startMockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
+import type {
+  MockStats,
+  MockUpstream,
+  RecordedRequest,
+} from "../../gateway/embedded/demo-upstream/server.ts";
 
 let mock: MockUpstream;
 
@@ -96,9 +100,13 @@ describe("mock upstream control endpoints and routing", () => {
 
 describe("mock upstream CLI", () => {
   it("prints its url as one JSON line and exits cleanly on SIGTERM", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/mock-upstream/main.ts", "--port", "0"], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "gateway/embedded/demo-upstream/main.ts", "--port", "0"],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     const exited = once(child, "exit");
     const lines = createInterface({ input: child.stdout });
     const [firstLine] = (await once(lines, "line")) as [string];

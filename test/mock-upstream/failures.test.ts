@@ -1,9 +1,9 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
-import { startMockUpstream } from "../../bench/mock-upstream/server.ts";
-import type { MockUpstream } from "../../bench/mock-upstream/server.ts";
-import { BENIGN_COMPLETION, tokenize } from "../../bench/mock-upstream/text.ts";
+import { startMockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
+import type { MockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
+import { BENIGN_COMPLETION, tokenize } from "../../gateway/embedded/demo-upstream/text.ts";
 
 let mock: MockUpstream;
 let openai: OpenAI;

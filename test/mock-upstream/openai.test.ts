@@ -1,14 +1,14 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startMockUpstream } from "../../bench/mock-upstream/server.ts";
-import type { MockUpstream } from "../../bench/mock-upstream/server.ts";
+import { startMockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
+import type { MockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
 import {
   BENIGN_COMPLETION,
   HARMFUL_COMPLETION,
   HARMFUL_TRIGGER_OFFSET,
   HARMFUL_TRIGGER_PHRASES,
   tokenize,
-} from "../../bench/mock-upstream/text.ts";
+} from "../../gateway/embedded/demo-upstream/text.ts";
 
 let mock: MockUpstream;
 let client: OpenAI;

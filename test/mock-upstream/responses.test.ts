@@ -5,15 +5,15 @@
 import OpenAI from "openai";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startMockUpstream } from "../../bench/mock-upstream/server.ts";
-import type { MockUpstream } from "../../bench/mock-upstream/server.ts";
+import { startMockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
+import type { MockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
 import {
   BENIGN_COMPLETION,
   BENIGN_TOOL_CALL,
   HARMFUL_COMPLETION,
   HARMFUL_TOOL_CALL,
   tokenize,
-} from "../../bench/mock-upstream/text.ts";
+} from "../../gateway/embedded/demo-upstream/text.ts";
 
 let mock: MockUpstream;
 let client: OpenAI;

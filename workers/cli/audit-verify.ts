@@ -15,8 +15,8 @@ import { readCheckpoints } from "../../contracts/audit-checkpoint.ts";
 import { auditPaths, loadAuditKey } from "../../contracts/audit-key.ts";
 import { connectRedis, parseRedisUrl, type RedisMode } from "../../contracts/redis-client.ts";
 import { redisKeys } from "../../contracts/redis-keys.ts";
-import { embeddedConfig } from "../../gateway/config/embedded.ts";
-import { loadConfig, readConfigFile } from "../../gateway/config/load.ts";
+import { embeddedConfig } from "../../config/embedded.ts";
+import { loadConfig, readConfigFile } from "../../config/load.ts";
 
 interface Settings {
   readonly url: string;

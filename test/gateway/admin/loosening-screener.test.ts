@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { err, ok, type Classifier, type Scores, type ScoreKey } from "../../../classifiers/types.ts";
 import { looseningReasons } from "../../../gateway/admin/loosening.ts";
-import type { StagePolicy, Threshold } from "../../../gateway/config/schema.ts";
+import type { StagePolicy, Threshold } from "../../../config/schema.ts";
 import { createMetrics } from "../../../gateway/observability/metrics.ts";
 import { SEVERITY } from "../../../gateway/screening/decide.ts";
 import type { ResolvedPolicy } from "../../../gateway/screening/policy.ts";

@@ -7,15 +7,16 @@
 import type { Response, ResponseStreamEvent } from "openai/resources/responses/responses";
 import { accumulateResponse } from "openai/lib/responses/ResponseAccumulator";
 import { describe, expect, it } from "vitest";
-import { renderResponsesStream } from "../../../bench/mock-upstream/responses-dialect.ts";
+import { renderResponsesStream } from "../../../gateway/embedded/demo-upstream/responses-dialect.ts";
 import { createRulesClassifier } from "../../../classifiers/rules.ts";
 import type { StreamScorer } from "../../../classifiers/types.ts";
-import { DEFAULT_RULES } from "../../../gateway/config/default-rules.ts";
+import { DEFAULT_RULES } from "../../../config/default-rules.ts";
 import { responsesDialect } from "../../../gateway/dialects/responses.ts";
 import type { StreamRenderer } from "../../../gateway/dialects/types.ts";
 import { createMetrics } from "../../../gateway/observability/metrics.ts";
 import { createStreamGuard, type StreamSummary } from "../../../gateway/stream/guard.ts";
-import { createSseDecoder, type SseEvent } from "../../../gateway/stream/sse-parser.ts";
+import { createSseDecoder } from "../../../gateway/sse/decoder.ts";
+import type { SseEvent } from "../../../gateway/sse/event.ts";
 import { RULES_STAGE } from "../../helpers/streams.ts";
 
 const BENIGN = "A friendly answer about bread, flour and water. ".repeat(6);

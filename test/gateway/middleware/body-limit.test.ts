@@ -15,7 +15,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createIncidentResponse, type IncidentResponse } from "../../../gateway/admin/incident-response.ts";
 import { createApp } from "../../../gateway/app.ts";
-import { loadConfig } from "../../../gateway/config/load.ts";
+import { loadConfig } from "../../../config/load.ts";
 import type { Deps } from "../../../gateway/env.ts";
 import { createSpool } from "../../../gateway/incidents/spool.ts";
 import { testAuditSecrets } from "../../helpers/audit.ts";

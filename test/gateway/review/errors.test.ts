@@ -11,7 +11,7 @@ import { ENFORCEMENT_QUEUE } from "../../../contracts/incident.ts";
 import { redisKeys } from "../../../contracts/redis-keys.ts";
 import { GatewayError, toGatewayError } from "../../../gateway/errors.ts";
 import { createKeyAdmin } from "../../../gateway/keys/key-admin.ts";
-import { hashKey } from "../../../gateway/keys/key-store.ts";
+import { hashKey } from "../../../contracts/key-hash.ts";
 import { createReviewActions } from "../../../gateway/review/actions.ts";
 import { createReviewApi } from "../../../gateway/review/api.ts";
 import { createConsole, SESSION_COOKIE } from "../../../gateway/review/console.tsx";

@@ -1,7 +1,7 @@
 /** Request-level text screened in its own right: the outcome cache that amortises it, and the merge of outcomes. */
 import { describe, expect, it } from "vitest";
 import type { StageRecord } from "../../../contracts/incident.ts";
-import type { StagePolicy } from "../../../gateway/config/schema.ts";
+import type { StagePolicy } from "../../../config/schema.ts";
 import { mergeOutcomes } from "../../../gateway/screening/merge-outcomes.ts";
 import { createOutcomeCache } from "../../../gateway/screening/outcome-cache.ts";
 import { RULES_STAGE } from "../../helpers/streams.ts";

@@ -6,13 +6,15 @@
 import { describe, expect, it } from "vitest";
 import { createRulesClassifier } from "../../../classifiers/rules.ts";
 import type { StreamScorer } from "../../../classifiers/types.ts";
-import type { StreamPolicy } from "../../../gateway/config/schema.ts";
-import { DEFAULT_RULES } from "../../../gateway/config/default-rules.ts";
+import type { StreamPolicy } from "../../../config/schema.ts";
+import { DEFAULT_RULES } from "../../../config/default-rules.ts";
 import { openaiDialect } from "../../../gateway/dialects/openai.ts";
 import { createMetrics } from "../../../gateway/observability/metrics.ts";
 import { createSseGuardPump, type StreamSummary } from "../../../gateway/stream/guard.ts";
 import { isOpen, transition, type GuardEvent, type GuardState } from "../../../gateway/stream/guard-state.ts";
-import { createSseDecoder, formatSse, type SseEvent } from "../../../gateway/stream/sse-parser.ts";
+import { createSseDecoder } from "../../../gateway/sse/decoder.ts";
+import type { SseEvent } from "../../../gateway/sse/event.ts";
+import { formatSse } from "../../../gateway/sse/format.ts";
 import { openaiEvents, RULES_STAGE } from "../../helpers/streams.ts";
 
 const STATES = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createRulesClassifier } from "../../../classifiers/rules.ts";
 import { ok, type StreamScorer } from "../../../classifiers/types.ts";
-import type { StreamPolicy } from "../../../gateway/config/schema.ts";
-import { DEFAULT_RULES } from "../../../gateway/config/default-rules.ts";
+import type { StreamPolicy } from "../../../config/schema.ts";
+import { DEFAULT_RULES } from "../../../config/default-rules.ts";
 import { anthropicDialect } from "../../../gateway/dialects/anthropic.ts";
 import { openaiDialect } from "../../../gateway/dialects/openai.ts";
 import { createMetrics } from "../../../gateway/observability/metrics.ts";
@@ -11,7 +11,9 @@ import {
   createStreamGuard,
   type StreamSummary,
 } from "../../../gateway/stream/guard.ts";
-import { createSseDecoder, formatSse, type SseEvent } from "../../../gateway/stream/sse-parser.ts";
+import { createSseDecoder } from "../../../gateway/sse/decoder.ts";
+import type { SseEvent } from "../../../gateway/sse/event.ts";
+import { formatSse } from "../../../gateway/sse/format.ts";
 import { openaiEvents, RULES_STAGE } from "../../helpers/streams.ts";
 
 const PREFIX = "Sure. Here is some general background on laboratory safety, goggles and gloves. ".repeat(4);

@@ -6,12 +6,13 @@ import { Readable, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createRulesClassifier } from "../../../classifiers/rules.ts";
 import type { StreamScorer } from "../../../classifiers/types.ts";
-import { DEFAULT_RULES } from "../../../gateway/config/default-rules.ts";
+import { DEFAULT_RULES } from "../../../config/default-rules.ts";
 import { openaiDialect } from "../../../gateway/dialects/openai.ts";
 import { createMetrics } from "../../../gateway/observability/metrics.ts";
 import type { StreamSummary } from "../../../gateway/stream/guard.ts";
 import { pumpSseToNode, type NodePumpOptions } from "../../../gateway/stream/node-pump.ts";
-import { createSseDecoder, formatSse } from "../../../gateway/stream/sse-parser.ts";
+import { createSseDecoder } from "../../../gateway/sse/decoder.ts";
+import { formatSse } from "../../../gateway/sse/format.ts";
 import { openaiEvents, RULES_STAGE } from "../../helpers/streams.ts";
 
 /** An OpenAI stream of `text` as upstream byte chunks of three events each. */

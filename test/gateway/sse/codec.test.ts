@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  createSseDecoder,
-  formatSse,
-  SseEventTooLargeError,
-  type SseEvent,
-  type SseLimitError,
-} from "../../../gateway/stream/sse-parser.ts";
+import { createSseDecoder, SseEventTooLargeError, type SseLimitError } from "../../../gateway/sse/decoder.ts";
+import type { SseEvent } from "../../../gateway/sse/event.ts";
+import { formatSse } from "../../../gateway/sse/format.ts";
 
 const enc = new TextEncoder();
 

@@ -5,7 +5,7 @@
  * unless asked for one explicitly (`demoBindRefusal`).
  */
 import { isIPv4, isIPv6 } from "node:net";
-import { hashKey } from "../keys/key-store.ts";
+import { hashKey } from "../contracts/key-hash.ts";
 
 /** Raw config (validated like a file) for a demo upstream at `demoUrl`. */
 export function embeddedConfig(demoUrl: string): Record<string, unknown> {

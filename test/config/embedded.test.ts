@@ -3,7 +3,7 @@
  * unless the operator explicitly asks for it.
  */
 import { describe, expect, it } from "vitest";
-import { demoBindRefusal, isLoopbackHost } from "../../../gateway/config/embedded.ts";
+import { demoBindRefusal, isLoopbackHost } from "../../config/embedded.ts";
 
 describe("isLoopbackHost", () => {
   it.each([

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { embeddedConfig } from "../../../gateway/config/embedded.ts";
-import { ConfigError, ENV_OVERRIDES, loadConfig, readConfigFile } from "../../../gateway/config/load.ts";
+import { embeddedConfig } from "../../config/embedded.ts";
+import { ConfigError, ENV_OVERRIDES, loadConfig, readConfigFile } from "../../config/load.ts";
 
 const base = () => embeddedConfig("http://127.0.0.1:9");
 
@@ -86,7 +86,7 @@ describe("config", () => {
 
 describe("config/example.yaml", () => {
   it("is a valid config", async () => {
-    const { readConfigFile } = await import("../../../gateway/config/load.ts");
+    const { readConfigFile } = await import("../../config/load.ts");
     const c = loadConfig({ raw: readConfigFile("config/example.yaml"), source: "config/example.yaml" });
     expect(Object.keys(c.upstreams)).toEqual(["openai", "anthropic"]);
     expect(c.policies.relaxed?.preset).toBe("asl2");

@@ -5,14 +5,7 @@
  * capped, so a stream that never ends a line or an event cannot grow the decoder without bound.
  */
 import { limitMessage } from "../upstream/limits.ts";
-
-export interface SseEvent {
-  /** The `event:` field; absent for unnamed (`message`) events. */
-  readonly event?: string;
-  /** The `data:` lines joined with `\n`. */
-  readonly data: string;
-  readonly id?: string;
-}
+import type { SseEvent } from "./event.ts";
 
 /** Thrown when the upstream passes one of the decoder's size limits (a broken or hostile stream). */
 export abstract class SseLimitError extends Error {
@@ -201,25 +194,4 @@ export function createSseDecoder({
       return out;
     },
   };
-}
-
-const CRLF = /[\r\n]/;
-
-/** Serialises one event. Rejects CR/LF in `event`/`id` (header injection into the stream). */
-export function formatSse(ev: SseEvent): string {
-  let out = "";
-  if (ev.event !== undefined) {
-    if (CRLF.test(ev.event)) throw new Error("SSE event name contains CR/LF");
-    out += `event: ${ev.event}\n`;
-  }
-  if (ev.id !== undefined) {
-    if (CRLF.test(ev.id)) throw new Error("SSE id contains CR/LF");
-    out += `id: ${ev.id}\n`;
-  }
-  if (ev.data.includes("\n")) {
-    for (const l of ev.data.split("\n")) out += `data: ${l}\n`;
-  } else {
-    out += `data: ${ev.data}\n`;
-  }
-  return `${out}\n`;
 }

@@ -1,5 +1,6 @@
 /**
- * CLI of the mock upstream: `tsx bench/mock-upstream/main.ts [--port N] [--host H] [--token-delay-ms N] [--no-record]`.
+ * CLI of the mock upstream: `npm run start:mock-upstream -- [--port N] [--host H] [--token-delay-ms N] [--no-record]`
+ * (compiled), or `tsx gateway/embedded/demo-upstream/main.ts ...` (tests and benchmarks).
  * Prints one JSON line `{"url": ...}` to stdout once listening; closes on SIGTERM/SIGINT.
  */
 import { parseArgs } from "node:util";

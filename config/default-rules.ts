@@ -2,7 +2,7 @@
  * The built-in rule list: a small, high-precision first tier that works before (and alongside) the trained
  * models. Operators extend it with their own `rules` classifier in the config file.
  */
-import type { Rule } from "../../classifiers/rules.ts";
+import type { Rule } from "../classifiers/rules.ts";
 
 const CBRN_AGENTS =
   "nerve agents?|sarin|tabun|soman|cyclosarin|vx|novichok|anthrax|ricin|botulinum( toxin)?|mustard gas|" +

@@ -1,6 +1,8 @@
 /**
  * The mock LLM upstream: a plain `node:http` server speaking the OpenAI Chat Completions, OpenAI Responses and
- * Anthropic Messages dialects, with scenarios for tests, demos and benchmarks (see `scenarios.ts`).
+ * Anthropic Messages dialects, with scenarios for tests, demos and benchmarks (see `scenarios.ts`). It lives under
+ * the gateway's embedded default because `gateway/main.ts` starts it when no config file is given (so the image
+ * ships it); tests and `bench/` import it from here, and it imports nothing outside this folder.
  *
  * Control endpoints on the same server (not counted, not recorded): `GET /__mock/stats`,
  * `GET /__mock/requests`, `POST /__mock/reset`.

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadDotEnv } from "../../../gateway/config/cli.ts";
+import { loadDotEnv } from "../../config/cli.ts";
 
 const run = (...args: string[]) =>
   spawnSync(process.execPath, ["--import", "tsx", "gateway/main.ts", ...args], { encoding: "utf8" });

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
-import { parseRedisUrl, RedisUrlError } from "../../contracts/redis-client.ts";
+import { parseRedisUrl, RedisUrlError } from "../contracts/redis-client.ts";
 import { configSchema, type Config } from "./schema.ts";
 import { unknownKeyLines } from "./unknown-keys.ts";
 

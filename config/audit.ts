@@ -4,7 +4,7 @@
  * host that appends, and `npm run audit:verify`, must use that same key.
  */
 import type { Logger } from "pino";
-import { openAuditSecrets, type AuditSecrets } from "../../contracts/audit-key.ts";
+import { openAuditSecrets, type AuditSecrets } from "../contracts/audit-key.ts";
 import { ConfigError } from "./load.ts";
 import type { Config } from "./schema.ts";
 

@@ -3,8 +3,8 @@
  * stops the boot with the path of the bad key. Every default is documented next to its field.
  */
 import { z } from "zod";
-import { SCORE_KEYS } from "../../classifiers/types.ts";
-import { REDIS_MODES } from "../../contracts/redis-client.ts";
+import { SCORE_KEYS } from "../classifiers/types.ts";
+import { REDIS_MODES } from "../contracts/redis-client.ts";
 
 export const dialectSchema = z.enum(["openai", "anthropic"]);
 export type Dialect = z.infer<typeof dialectSchema>;
@@ -342,6 +342,22 @@ export const configSchema = z.strictObject({
         .default("refusals"),
       /** Gateway processes: a number or "auto" (one per core). @defaultValue 1 */
       workers: z.union([z.number().int().positive(), z.literal("auto")]).default(1),
+      /**
+       * On SIGTERM the gateway stops accepting connections and `/readyz` turns 503; requests in flight get this long
+       * to finish. Streams still open then are ended in their dialect (an error event) rather than cut off, and the
+       * process exits. Keep it under the orchestrator's grace period (Kubernetes: `terminationGracePeriodSeconds`
+       * must cover preStop + this + a few seconds, see deploy/k8s/gateway-deployment.yaml). @defaultValue 10
+       */
+      drainSeconds: z.number().int().min(0).max(3600).default(10),
+      /**
+       * Whether `/readyz` stays 200 while the gateway's Redis connection is down. True (the default) keeps serving
+       * through a Redis outage - incidents go to the local spool and are replayed later - so an outage never takes
+       * every replica out of the load balancer at once. False makes `/readyz` 503 while Redis is unusable, for
+       * deployments that would rather send traffic to replicas that still reach Redis (live signatures, enforcement
+       * state) than serve on a spool. Without any Redis (no `redis.url` and no `redis-server` to embed) there is
+       * nothing to follow. @defaultValue true
+       */
+      readyWhenRedisDown: z.boolean().default(true),
     })
     .prefault({}),
   redis: z
