@@ -35,9 +35,13 @@ import {
 } from "./embedded/redis-child.ts";
 import {
   createIncidentResponse,
+  createSignatures,
   type IncidentRedis,
   type IncidentResponse,
 } from "./admin/incident-response.ts";
+import { createSignatureClassifier } from "../classifiers/signatures/classifier.ts";
+import { redisKeys } from "../contracts/redis-keys.ts";
+import { createShutdownHooks, type ShutdownHooks } from "../contracts/shutdown.ts";
 import type { AppEnv, Deps } from "./env.ts";
 import { startWorkerChild, type WorkerChild } from "./incidents/worker-child.ts";
 import { createDeepScanSubmitter } from "./incidents/deep-scan-submitter.ts";
@@ -133,44 +137,91 @@ type BuiltDeps = Deps & {
   redis?: IncidentRedis;
 };
 
-async function buildDeps(rt: Runtime, logger: Logger, env: NodeJS.ProcessEnv): Promise<BuiltDeps> {
+/** Builds everything a gateway process serves with; each part that needs stopping adds its shutdown hook. */
+async function buildDeps(
+  rt: Runtime,
+  logger: Logger,
+  env: NodeJS.ProcessEnv,
+  hooks: ShutdownHooks,
+): Promise<BuiltDeps> {
   const { config } = rt;
   const metrics = createMetrics(clusterMetricsOptions());
   const spool = createSpool(join(config.dataDir, "spool", "incidents.jsonl"));
-  const redis = rt.redisUrl !== undefined ? openRedis(config.redis, rt.redisUrl, logger) : undefined;
-  const ir = redis
-    ? createIncidentResponse({
-        config,
-        logger,
-        metrics,
-        redis,
-        spool,
-        audit: openConfiguredAudit(config, env, logger),
-      })
-    : undefined;
   const redactEvent = createEventRedactor(config.incidents.redact);
+  const redis = rt.redisUrl !== undefined ? openRedis(config.redis, rt.redisUrl, logger) : undefined;
+  if (redis) {
+    hooks.add("redis connections", () => {
+      for (const conn of Object.values<RedisClient>({ ...redis })) conn.disconnect();
+    });
+  }
+  const rk = redisKeys(config.redis.prefix);
+  // The signature store comes first: the registry's `signatures` classifier reads it, and policies resolve
+  // against the registry; the incident side then gets all three, built.
+  const signatures = redis ? createSignatures(redis.command, rk) : undefined;
   const registry = await buildRegistry({
     configured: config.classifiers,
     modelsDir: env.PORTCULLIS_MODELS_DIR ?? join(PROJECT_ROOT, "models"),
     env,
-    extra: ir ? [ir.signatures] : [],
+    extra: signatures
+      ? [
+          {
+            classifier: createSignatureClassifier({ index: () => signatures.index() }),
+            info: { name: "signatures", kind: "signatures" },
+          },
+        ]
+      : [],
     metrics,
   });
+  hooks.add("classifiers", () =>
+    Promise.allSettled([...registry.classifiers.values()].map((c) => c.close?.() ?? Promise.resolve())),
+  );
   const missing = unknownClassifiers(config, new Set(registry.classifiers.keys()));
   if (missing.length > 0)
     throw new ConfigError(`classifiers not available:\n${missing.map((m) => `  ${m}`).join("\n")}`);
   const policies = resolvePolicies(config.policies, registry.infos);
-  ir?.attachPolicies(policies, registry.infos);
-  let ready = false;
-  const also: (() => boolean)[] = [];
+  const ir =
+    redis && signatures
+      ? createIncidentResponse({
+          config,
+          logger,
+          metrics,
+          redis,
+          keys: rk,
+          spool,
+          audit: openConfiguredAudit(config, env, logger),
+          signatures,
+          policies: { live: policies, infos: registry.infos },
+        })
+      : undefined;
+  const incidents =
+    ir?.producer ??
+    createSpoolProducer(spool, (e) => logger.error({ err: e }, "incident spool write failed"), redactEvent);
+  hooks.add("incident producer and staff routes", () => (ir ?? incidents).close());
+  const deepScan =
+    redis && config.deepScan.judge
+      ? createDeepScanSubmitter({
+          connection: redis.producer,
+          prefix: config.redis.prefix,
+          sampleRate: config.deepScan.sampleRate,
+          uncertain: config.deepScan.uncertain,
+          enqueueTimeoutMs: config.incidents.enqueueTimeoutMs,
+          redact: redactEvent,
+          metrics,
+          logger,
+        })
+      : undefined;
+  if (deepScan) hooks.add("deep-scan submitter", () => deepScan.close());
   const router = createRouter(config);
   const upstreams = createUpstreams(config, env);
+  hooks.add("upstream pools", () => Promise.allSettled([...upstreams.values()].map((u) => u.close())));
+  let ready = false;
+  const also: (() => boolean)[] = [];
   return {
     ...(ir && redis ? { ir, redis } : {}),
     config,
     logger,
     metrics,
-    keys: ir?.keys ?? createStaticKeyStore(config.keys),
+    keys: ir?.state.keys ?? createStaticKeyStore(config.keys),
     router,
     modelList: createModelList({
       router,
@@ -181,23 +232,8 @@ async function buildDeps(rt: Runtime, logger: Logger, env: NodeJS.ProcessEnv): P
     policies,
     classifiers: registry.classifiers,
     screener: createScreener({ classifiers: registry.classifiers, metrics }),
-    ...(redis && config.deepScan.judge
-      ? {
-          deepScan: createDeepScanSubmitter({
-            connection: redis.producer,
-            prefix: config.redis.prefix,
-            sampleRate: config.deepScan.sampleRate,
-            uncertain: config.deepScan.uncertain,
-            enqueueTimeoutMs: config.incidents.enqueueTimeoutMs,
-            redact: redactEvent,
-            metrics,
-            logger,
-          }),
-        }
-      : {}),
-    incidents:
-      ir?.producer ??
-      createSpoolProducer(spool, (e) => logger.error({ err: e }, "incident spool write failed"), redactEvent),
+    ...(deepScan ? { deepScan } : {}),
+    incidents,
     ready: () => ready && also.every((check) => check()),
     setReady: (v) => {
       ready = v;
@@ -348,20 +384,30 @@ async function main(): Promise<void> {
   if (!isClusterWorker()) lockDataDir(rt.config.dataDir);
   await startRedis(rt, logger);
   if (isClusterPrimary(rt.config.server.workers)) return startCluster(rt, logger, args.noWorkers);
-  const deps = await buildDeps(rt, logger, env).catch((e: unknown) => {
+  // Run last-added first once the server has closed: see contracts/shutdown.ts.
+  const hooks = createShutdownHooks({
+    timeoutMs: STOP_MS,
+    onError: (step, e) => logger.warn({ err: e, step }, "shutdown step failed"),
+    onTimeout: (step) => logger.error({ step }, "shutdown did not finish in time"),
+  });
+  hooks.add("embedded redis-server", () => rt.redis?.stop());
+  hooks.add("demo upstream", () => rt.demo?.close());
+  const deps = await buildDeps(rt, logger, env, hooks).catch((e: unknown) => {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`portcullis: ${e.message}\n`);
     process.exit(1);
   });
   await deps.ir?.start();
-  const { server, url } = await listen(deps, deps.ir?.registrars() ?? []).catch(async (e: unknown) => {
-    await rt.demo?.close();
-    await rt.redis?.stop();
+  const { server, url } = await listen(deps, deps.ir ? [deps.ir.register] : []).catch(async (e: unknown) => {
+    await hooks.run();
     throw e;
   });
   const noWorkers = args.noWorkers || isClusterWorker();
   const workers = startWorkers(rt, { noWorkers, env, logger });
-  if (workers) deps.requireAlso(() => workers.healthy());
+  if (workers) {
+    deps.requireAlso(() => workers.healthy());
+    hooks.add("worker process", () => workers.stop());
+  }
   const command = deps.redis?.command;
   if (command && !deps.config.server.readyWhenRedisDown) deps.requireAlso(() => redisUsable(command));
   deps.setReady(true);
@@ -384,19 +430,10 @@ async function main(): Promise<void> {
       clearTimeout(cut);
       clearTimeout(force);
       clearInterval(idle);
-      setTimeout(() => process.exit(1), STOP_MS).unref();
-      void (async () => {
-        await Promise.allSettled([...deps.upstreams.values()].map((u) => u.close()));
-        await workers?.stop();
-        await (deps.ir ?? deps.incidents).close();
-        await deps.deepScan?.close();
-        for (const conn of deps.redis ? Object.values<RedisClient>({ ...deps.redis }) : []) conn.disconnect();
-        await Promise.allSettled([...deps.classifiers.values()].map((c) => c.close?.() ?? Promise.resolve()));
-        await rt.demo?.close();
-        await rt.redis?.stop();
-        logger.info("stopped");
-        process.exit(0);
-      })();
+      void hooks.run().then((finished) => {
+        logger.info(finished ? "stopped" : "stopped with steps unfinished");
+        process.exit(finished ? 0 : 1);
+      });
     });
     closeIdle(server);
   };

@@ -12,6 +12,7 @@ import { createAuditLog } from "../contracts/audit-log.ts";
 import { DEEP_SCAN_QUEUE, ENFORCEMENT_QUEUE, INCIDENT_QUEUE } from "../contracts/incident.ts";
 import { connectRedis, parseRedisUrl, redisUsable, type RedisClient } from "../contracts/redis-client.ts";
 import { redisKeys } from "../contracts/redis-keys.ts";
+import { createShutdownHooks } from "../contracts/shutdown.ts";
 import type { Rule } from "../classifiers/rules.ts";
 import { DEFAULT_RULES } from "../config/default-rules.ts";
 import { loadDotEnv } from "../config/cli.ts";
@@ -196,6 +197,13 @@ async function main(): Promise<void> {
     maxRetriesPerRequest: null,
   });
   connection.on("error", (e: Error) => logger.debug({ err: e.message }, "redis error"));
+  // Run last-added first (contracts/shutdown.ts): workers, then queues, then the metrics server, then Redis.
+  const hooks = createShutdownHooks({
+    timeoutMs: 10_000,
+    onError: (step, e) => logger.warn({ err: e, step }, "shutdown step failed"),
+    onTimeout: (step) => logger.error({ step }, "shutdown did not finish in time"),
+  });
+  hooks.add("redis connection", () => connection.disconnect());
   const { started, metrics } = startAll(config, connection, logger);
   const port = config.incidents.workerMetricsPort;
   const { server, url } = await serveMetrics(metrics.registry, {
@@ -212,6 +220,11 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   });
+  // Not awaited: a scraper's keep-alive connection would hold close() open.
+  hooks.add("metrics server", () => void server.close());
+  hooks.add("queues", () => Promise.allSettled(started.queues.map((q) => q.close())));
+  // Worker.close() waits for the jobs in progress to finish.
+  hooks.add("queue workers", () => Promise.allSettled(started.workers.map((w) => w.close())));
   logger.info({ metrics: url, queues: started.workers.map((w) => w.name) }, "workers ready");
   // A supervising gateway counts itself ready only once its workers are.
   if (process.send && env.PORTCULLIS_WORKERS_PARENT_IPC === "1") process.send({ type: "workers-ready" });
@@ -221,17 +234,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "workers shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    void (async () => {
-      // Worker.close() waits for the jobs in progress to finish.
-      await Promise.allSettled(started.workers.map((w) => w.close()));
-      await Promise.allSettled(started.queues.map((q) => q.close()));
-      server.close();
-      connection.disconnect();
-      logger.info("workers stopped");
-      process.exit(0);
-    })();
+    void hooks.run().then((finished) => {
+      logger.info(finished ? "workers stopped" : "workers stopped with steps unfinished");
+      process.exit(finished ? 0 : 1);
+    });
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));

@@ -13,7 +13,12 @@ import { serve, type ServerType } from "@hono/node-server";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createIncidentResponse, type IncidentResponse } from "../../../gateway/admin/incident-response.ts";
+import {
+  createIncidentResponse,
+  createSignatures,
+  type IncidentResponse,
+} from "../../../gateway/admin/incident-response.ts";
+import { redisKeys } from "../../../contracts/redis-keys.ts";
 import { createApp } from "../../../gateway/app.ts";
 import { loadConfig } from "../../../config/load.ts";
 import type { Deps } from "../../../gateway/env.ts";
@@ -56,15 +61,18 @@ beforeAll(async () => {
   };
   conns = Object.values(redis);
   dir = mkdtempSync(join(tmpdir(), "portcullis-body-limit-"));
+  const keys = redisKeys(config.redis.prefix);
   ir = createIncidentResponse({
     config,
     logger,
     metrics,
     redis,
+    keys,
     spool: createSpool(join(dir, "spool.jsonl")),
     audit: testAuditSecrets(),
+    signatures: createSignatures(redis.command, keys),
+    policies: { live: new Map(), infos: [] },
   });
-  ir.attachPolicies(new Map(), []);
   const deps: Deps = {
     config,
     logger,
@@ -80,7 +88,7 @@ beforeAll(async () => {
     ready: () => true,
   };
   await new Promise<void>((res) => {
-    server = serve({ fetch: createApp(deps, ir.registrars()).fetch, hostname: "127.0.0.1", port: 0 }, () =>
+    server = serve({ fetch: createApp(deps, [ir.register]).fetch, hostname: "127.0.0.1", port: 0 }, () =>
       res(),
     );
   });
