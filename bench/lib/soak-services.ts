@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { SCORE_KEYS } from "../../classifiers/types.ts";
+import { readPid } from "../../gateway/embedded/data-dir-lock.ts";
 import { freePort, redisPasswordFile, redisPidFile } from "../../gateway/embedded/redis-child.ts";
 import { hashKey } from "../../contracts/key-hash.ts";
 import { spawnService, type ServiceProcess } from "./processes.ts";
@@ -77,15 +78,6 @@ function cmdline(pid: number): string {
   }
 }
 
-function pidFromFile(path: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(path, "utf8").trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -139,7 +131,7 @@ export async function startSoakServices(o: { tokenDelayMs: number }): Promise<So
       redisUrl: `redis://:${password}@127.0.0.1:${redisPort}`,
       pids: () => {
         const workers = childrenOf(gatewayPid).find((p) => cmdline(p).includes("workers/main"));
-        const redis = pidFromFile(redisPidFile(redisDir));
+        const redis = readPid(redisPidFile(redisDir));
         return {
           gateway: gatewayPid,
           ...(workers !== undefined ? { workers } : {}),

@@ -191,8 +191,15 @@ export async function createWorkerPool(o: PoolOptions): Promise<WorkerPool> {
     slot.job = null;
     if (m.runMs !== undefined) o.observer?.run?.(m.runMs);
     if (job && job.id === m.id) {
-      if (m.error !== undefined) job.settle(err({ code: "failed", message: m.error, retryable: false }));
-      else
+      if (m.error !== undefined) {
+        // A fixed message, as in `failInFlight`: the worker's error text (tokenizer, onnxruntime) could quote the
+        // input. The original stays in `cause` for a debugger; it must not reach a log line (pino's `err`
+        // serializer appends the messages of causes).
+        const cause = new Error(m.error);
+        job.settle(
+          err({ code: "failed", message: "transformer worker failed the call", retryable: false, cause }),
+        );
+      } else
         job.settle(
           ok({
             logits: m.logits ?? [],

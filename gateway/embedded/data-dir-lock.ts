@@ -20,7 +20,11 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-function readPid(file: string): number | undefined {
+/**
+ * The pid a pid file holds (a positive integer; surrounding whitespace allowed), or `undefined` when the file is
+ * missing, unreadable or holds no pid.
+ */
+export function readPid(file: string): number | undefined {
   try {
     const pid = Number(readFileSync(file, "utf8").trim());
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;

@@ -13,6 +13,7 @@ import { GatewayError, toGatewayError } from "../errors.ts";
 import type { ReviewActions } from "./actions.ts";
 import { isHttps, sameOrigin, securityHeaders } from "./console-security.ts";
 import { readForm, registerConsolePages, type ConsoleEnv } from "./console-pages.tsx";
+import { isServerFault } from "./http.ts";
 import type { ReviewStore } from "./review-store.ts";
 import type { SessionStore } from "./sessions.ts";
 import type { SignatureStore } from "../signatures/signature-store.ts";
@@ -35,6 +36,7 @@ export interface ConsoleOptions {
   secureCookies?: boolean;
   /** Whether the sessions' and store's Redis client can take commands now: a failure while not is a 503 page. */
   redisReady: () => boolean;
+  /** As `ApiErrorHandlerOptions.onInternalError`: only failures that map to `internal` or `unavailable`. */
   onInternalError: (e: unknown) => void;
   /** Largest accepted form post (config `server.bodyLimitBytes`); larger ones get 413 while being read. */
   bodyLimitBytes: number;
@@ -93,8 +95,8 @@ export function createConsole(o: ConsoleOptions): Hono<ConsoleEnv> {
   });
   registerConsolePages(app, o);
   app.onError((e, c) => {
-    if (!(e instanceof GatewayError)) o.onInternalError(e);
     const ge = toGatewayError(e, { redisReady: o.redisReady });
+    if (isServerFault(ge)) o.onInternalError(e);
     return c.html(
       <ErrorPage status={ge.status} message={ge.message} principal={c.var.principal} />,
       ge.status as ContentfulStatusCode,

@@ -43,8 +43,16 @@ export function apiBody(limit: number): ReadJsonOptions {
 export interface ApiErrorHandlerOptions {
   /** Whether the APIs' Redis client can take commands now: an unexpected failure while it cannot is a 503. */
   redisReady: () => boolean;
-  /** Called with every thrown value that is no `GatewayError` (a bug, or the store being down). */
+  /**
+   * Called with a thrown value that maps to `internal` or `unavailable` (a bug, or the store being down): the
+   * failures worth an error log line. Not for the request's own errors, nor for a client that left.
+   */
   onInternalError: (e: unknown) => void;
+}
+
+/** Whether a mapped error is the server's fault (`internal`, `unavailable`) rather than the request's or client's. */
+export function isServerFault(ge: GatewayError): boolean {
+  return ge.code === "internal" || ge.code === "unavailable";
 }
 
 /**
@@ -53,8 +61,8 @@ export interface ApiErrorHandlerOptions {
  */
 export function apiErrorHandler(o: ApiErrorHandlerOptions): ErrorHandler<ApiEnv> {
   return function renderApiError(e, c) {
-    if (!(e instanceof GatewayError)) o.onInternalError(e);
     const ge = toGatewayError(e, { redisReady: o.redisReady });
+    if (isServerFault(ge)) o.onInternalError(e);
     const retryAfter = retryAfterOf(ge);
     if (retryAfter !== undefined) c.header("retry-after", retryAfter);
     return c.json({ error: { code: ge.code, message: ge.message } }, ge.status as ContentfulStatusCode);

@@ -5,7 +5,7 @@
  * from the config ends its sessions too. Logout deletes the record, so the old cookie stops working at once on
  * every replica.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { RedisClient } from "../../contracts/redis-client.ts";
 import { z } from "zod";
 import type { RedisKeys } from "../../contracts/redis-keys.ts";
@@ -31,12 +31,11 @@ export interface SessionStoreOptions {
   ttlSeconds: number;
 }
 
-const idHash = (sessionId: string): string => createHash("sha256").update(sessionId).digest("hex");
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 /** Creates the store over an ioredis command connection. */
 export function createSessionStore(o: SessionStoreOptions): SessionStore {
-  const key = (sessionId: string) => o.keys.reviewSession(idHash(sessionId));
+  const key = (sessionId: string) => o.keys.reviewSession(hashKey(sessionId));
   return {
     async create(token) {
       const sessionId = randomBytes(32).toString("base64url");

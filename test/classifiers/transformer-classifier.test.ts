@@ -81,9 +81,11 @@ describe("transformer classifier (BYO HF-style ONNX dir)", () => {
 
 /** Makes a worker started from `EXITING_WORKER` call `process.exit(70)` mid-call (see that fixture). */
 const EXIT_TEXT = "\u0000exit the worker thread";
+/** Makes a worker started from `EXITING_WORKER` answer the call with an error that quotes its text. */
+const FAIL_PREFIX = "\u0000fail the call: ";
 const EXITING_WORKER = new URL("../fixtures/classifiers/exiting-transformer-worker.js", import.meta.url);
 
-describe("transformer pool replaces workers that die", () => {
+describe("transformer pool: workers that die or fail a call", () => {
   let dir = "";
   const pools: WorkerPool[] = [];
   const restarts: { delayMs: number; cause: Error }[] = [];
@@ -158,5 +160,17 @@ describe("transformer pool replaces workers that die", () => {
     await pool.run(EXIT_TEXT, null, 20_000, signal);
     await vi.waitFor(() => expect(restarts.length).toBe(n + 1));
     expect(restarts[n]?.delayMs).toBe(20);
+  });
+
+  it("answers a worker's error reply with a fixed message, keeping the worker's text only as the cause", async () => {
+    const pool = await start({ poolSize: 1, restartDelayMs: 50, maxRestartDelayMs: 1000 });
+    const r = await pool.run(`${FAIL_PREFIX}a private prompt`, null, 20_000, signal);
+    expect(r.ok ? "ok" : r.error.code).toBe("failed");
+    if (r.ok) return;
+    expect(r.error.message).not.toContain("private");
+    expect(r.error.cause instanceof Error ? r.error.cause.message : "").toContain("a private prompt");
+    // A failed call is not a dead worker: nothing is replaced and the next call runs on the same one.
+    expect((await pool.run("hello", null, 20_000, signal)).ok).toBe(true);
+    expect(restarts).toEqual([]);
   });
 });

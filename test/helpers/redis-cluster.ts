@@ -3,13 +3,14 @@
  * (AOF with fsync always, so a restarted node keeps what it acknowledged), joined by `redis-cli --cluster create`,
  * three masters with one replica each by default. A short node timeout makes a failover take about two seconds.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
 import { freePort } from "../../gateway/embedded/redis-child.ts";
+import { killRedisServer, startRedisServer } from "./redis-server.ts";
 
 const run = promisify(execFile);
 
@@ -38,28 +39,10 @@ export interface RedisCluster {
 function startNode(port: number, dir: string, nodeTimeoutMs: number): Promise<ChildProcess> {
   mkdirSync(dir, { recursive: true });
   const args = [
-    ...["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""],
-    ...["--appendonly", "yes", "--appendfsync", "always"],
     ...["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"],
     ...["--cluster-node-timeout", String(nodeTimeoutMs)],
   ];
-  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((res, rej) => {
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("Ready to accept connections")) res(child);
-    });
-    child.once("exit", (code) => rej(new Error(`redis-server ${port} exited ${code}: ${out.slice(-400)}`)));
-  });
-}
-
-function killChild(child: ChildProcess): Promise<void> {
-  return new Promise((res) => {
-    if (child.exitCode !== null || child.signalCode !== null) return res();
-    child.once("exit", () => res());
-    child.kill("SIGKILL");
-  });
+  return startRedisServer({ port, dir, args });
 }
 
 async function withNode<T>(port: number, f: (r: Redis) => Promise<T>): Promise<T> {
@@ -163,7 +146,7 @@ export async function startRedisCluster(
     },
     async kill(port) {
       const node = nodes.find((n) => n.port === port);
-      if (node) await killChild(node.process);
+      if (node) await killRedisServer(node.process);
     },
     async restart(port) {
       const node = nodes.find((n) => n.port === port);
@@ -185,7 +168,7 @@ export async function startRedisCluster(
       await waitHealthy(witness, timeoutMs);
     },
     async stop() {
-      await Promise.all(nodes.map((n) => killChild(n.process)));
+      await Promise.all(nodes.map((n) => killRedisServer(n.process)));
       rmSync(root, { recursive: true, force: true });
     },
   };

@@ -4,7 +4,7 @@
  * is away, the spool file; and the spool directory and files are private (0700 / 0600) even when an older version
  * left them readable. The gateways run without workers so the jobs stay in Redis as the gateway wrote them.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import {
   chmodSync,
   mkdirSync,
@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEEP_SCAN_QUEUE, INCIDENT_QUEUE } from "../../contracts/incident.ts";
 import { freePort } from "../../gateway/embedded/redis-child.ts";
 import { startGateway, startMockUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
+import { killRedisServer, startRedisServer } from "../helpers/redis-server.ts";
 import { CBRN_PROMPT, incidentConfig, uniquePrefix, waitFor } from "../helpers/review.ts";
 
 /** Personal data as a client sends it, and every raw form that must not be persisted. */
@@ -94,30 +95,6 @@ describe("incident jobs in Redis", () => {
   });
 });
 
-function startRedis(port: number, dir: string): Promise<ChildProcess> {
-  const args = [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--dir",
-    dir,
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-  ];
-  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((res, rej) => {
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("Ready to accept connections")) res(child);
-    });
-    child.once("exit", (code) => rej(new Error(`redis-server exited ${code}: ${out.slice(-400)}`)));
-  });
-}
-
 describe("the spool during a Redis outage", () => {
   let redis: ChildProcess | undefined;
   let upstream: RunningProcess;
@@ -132,7 +109,7 @@ describe("the spool during a Redis outage", () => {
     chmodSync(spoolDir, 0o755);
     writeFileSync(join(spoolDir, "incidents.jsonl"), "", { mode: 0o644 });
     const port = await freePort();
-    redis = await startRedis(port, mkdtempSync(join(tmpdir(), "portcullis-spool-redis-")));
+    redis = await startRedisServer({ port, dir: mkdtempSync(join(tmpdir(), "portcullis-spool-redis-")) });
     upstream = await startMockUpstreamProcess();
     gateway = await startGateway({
       config: incidentConfig(upstream.url, { redisUrl: `redis://127.0.0.1:${port}`, prefix: uniquePrefix() }),
@@ -143,15 +120,13 @@ describe("the spool during a Redis outage", () => {
   afterAll(async () => {
     await gateway?.stop();
     await upstream?.stop();
-    if (redis && redis.exitCode === null && redis.signalCode === null) redis.kill("SIGKILL");
+    if (redis) await killRedisServer(redis);
   });
 
   it("is private from the start and spools only redacted events", async () => {
     expect(mode(spoolDir)).toBe(0o700);
     expect(mode(join(spoolDir, "incidents.jsonl"))).toBe(0o600);
-    const dead = new Promise((res) => redis?.once("exit", res));
-    redis?.kill("SIGKILL");
-    await dead;
+    if (redis) await killRedisServer(redis);
 
     const r = await send(gateway.url, `${CBRN_PROMPT} ${PII}`);
     expect(r.incident).toMatch(/^inc_/);

@@ -3,7 +3,7 @@
  * incident (spool + drainer + deterministic ids + intake SET NX), and no request waited on Redis past the enqueue
  * deadline. Uses its own redis-server (AOF, fsync always) so killing it does not disturb other tests.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,31 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisKeys } from "../../contracts/redis-keys.ts";
 import { freePort } from "../../gateway/embedded/redis-child.ts";
 import { startGateway, startMockUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
+import { killRedisServer, startRedisServer } from "../helpers/redis-server.ts";
 import { chat, incidentConfig, uniquePrefix, waitFor, workersReady } from "../helpers/review.ts";
 
 const DEADLINE_MS = 200;
-
-function startRedis(port: number, dir: string): Promise<ChildProcess> {
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""];
-  args.push("--appendonly", "yes", "--appendfsync", "always");
-  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((res, rej) => {
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("Ready to accept connections")) res(child);
-    });
-    child.once("exit", (code) => rej(new Error(`redis-server exited ${code}: ${out.slice(-400)}`)));
-  });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((res) => {
-    if (child.exitCode !== null || child.signalCode !== null) return res();
-    child.once("exit", () => res());
-    child.kill("SIGKILL");
-  });
-}
 
 describe("incident producer under a Redis outage", () => {
   let redis: ChildProcess;
@@ -50,7 +29,7 @@ describe("incident producer under a Redis outage", () => {
 
   beforeAll(async () => {
     port = await freePort();
-    redis = await startRedis(port, dir);
+    redis = await startRedisServer({ port, dir });
     upstream = await startMockUpstreamProcess();
     const redisUrl = `redis://127.0.0.1:${port}`;
     gateway = await startGateway({
@@ -70,7 +49,7 @@ describe("incident producer under a Redis outage", () => {
     client.disconnect();
     await gateway?.stop();
     await upstream?.stop();
-    if (redis) await kill(redis);
+    if (redis) await killRedisServer(redis);
   });
 
   async function flagged(from: number, count: number): Promise<{ ids: string[]; slowest: number }> {
@@ -90,11 +69,11 @@ describe("incident producer under a Redis outage", () => {
 
   it("files every flag exactly once and never holds a request on Redis", async () => {
     const before = await flagged(0, 8);
-    await kill(redis);
+    await killRedisServer(redis);
     const during = await flagged(100, 12);
     // Refusals are answered before the incident is handed off; even while Redis is gone no request waits on it.
     expect(during.slowest).toBeLessThan(DEADLINE_MS + 1_000);
-    redis = await startRedis(port, dir);
+    redis = await startRedisServer({ port, dir });
     const after = await flagged(200, 5);
     const all = [...before.ids, ...during.ids, ...after.ids];
     expect(new Set(all).size).toBe(25);

@@ -5,35 +5,15 @@
  * `server.readyWhenRedisDown: false` follows Redis the same way; one with the default keeps answering 200, since it
  * serves through an outage on its spool.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../gateway/embedded/redis-child.ts";
 import { startGateway, startWorkers, testConfig, type RunningProcess } from "../helpers/processes.ts";
+import { killRedisServer, startRedisServer } from "../helpers/redis-server.ts";
 import { uniquePrefix, waitFor } from "../helpers/review.ts";
-
-function startRedis(port: number, dir: string): Promise<ChildProcess> {
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""];
-  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((res, rej) => {
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("Ready to accept connections")) res(child);
-    });
-    child.once("exit", (code) => rej(new Error(`redis-server exited ${code}: ${out.slice(-400)}`)));
-  });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((res) => {
-    if (child.exitCode !== null || child.signalCode !== null) return res();
-    child.once("exit", () => res());
-    child.kill("SIGKILL");
-  });
-}
 
 interface Probe {
   status: number;
@@ -55,7 +35,7 @@ describe("readiness through a Redis outage", () => {
 
   beforeAll(async () => {
     port = await freePort();
-    redis = await startRedis(port, dir);
+    redis = await startRedisServer({ port, dir });
     const config = (server: Record<string, unknown>) =>
       testConfig("http://127.0.0.1:9", {
         server,
@@ -69,7 +49,7 @@ describe("readiness through a Redis outage", () => {
     await workers?.stop();
     await following?.stop();
     await serving?.stop();
-    if (redis) await kill(redis);
+    if (redis) await killRedisServer(redis);
   });
 
   const urls = () => ({
@@ -96,13 +76,13 @@ describe("readiness through a Redis outage", () => {
     await until({ workers: 200, following: 200, serving: 200 });
     expect((await probe(urls().workers)).body).toEqual({ status: "ready" });
 
-    await kill(redis);
+    await killRedisServer(redis);
     await until({ workers: 503, following: 503 });
     expect((await probe(urls().workers)).body).toEqual({ status: "not ready", reason: "redis unavailable" });
     expect((await fetch(`${workers.url}/livez`)).status).toBe(200);
     expect((await probe(urls().serving)).status).toBe(200);
 
-    redis = await startRedis(port, dir);
+    redis = await startRedisServer({ port, dir });
     await until({ workers: 200, following: 200, serving: 200 });
   }, 90_000);
 });

@@ -166,6 +166,34 @@ describe("review API and console errors", () => {
     expect(internal).toEqual([]);
   });
 
+  it("does not report a client that left while sending its body as an internal error", async () => {
+    /** A body that breaks off the way an aborted upload does under `app.request()`. */
+    const leaving = () =>
+      new ReadableStream<Uint8Array>({
+        start(ctl) {
+          ctl.enqueue(new TextEncoder().encode('{"reason":'));
+          ctl.error(new DOMException("the client left", "AbortError"));
+        },
+      });
+    const api = await app.request("/incidents/x/suspend-key", {
+      method: "POST",
+      headers: { authorization: "Bearer t-1" },
+      body: leaving(),
+      duplex: "half",
+    } as RequestInit);
+    expect(await api.json()).toEqual({
+      error: { code: "client_closed", message: "the client closed the request" },
+    });
+    const form = await consoleApp.request("http://localhost/claim", {
+      method: "POST",
+      headers: { cookie, origin: "http://localhost", "content-type": "application/x-www-form-urlencoded" },
+      body: leaving(),
+      duplex: "half",
+    } as RequestInit);
+    expect(form.status).toBe(400);
+    expect(internal).toEqual([]);
+  });
+
   it("answers a failure with Redis up as 500 internal, and the same request with Redis down as 503", async () => {
     await redis.set(keys.incident("inc_corrupt"), "{corrupt");
     expect(await call("GET", "/incidents/inc_corrupt")).toEqual({ status: 500, body: INTERNAL });
