@@ -107,6 +107,10 @@ function checkReferences(config: Config): string[] {
   problems.push(
     ...unknownClassifiers(config, new Set([...BUILTIN_CLASSIFIERS, ...Object.keys(config.classifiers)])),
   );
+  if (config.redis.url === undefined && config.redis.mode !== undefined && config.redis.mode !== "single")
+    problems.push(
+      `redis.mode: "${config.redis.mode}" needs redis.url (the embedded redis-server is one node)`,
+    );
   if (config.redis.url !== undefined) {
     try {
       const target = parseRedisUrl(config.redis.url, config.redis.mode);

@@ -20,7 +20,7 @@ export interface RedisTarget {
   readonly username?: string | undefined;
   readonly password?: string | undefined;
   readonly tls: boolean;
-  /** Database number (single node and Sentinel; a cluster has only database 0). */
+  /** Database number (single node only: a Sentinel URL's path names the primary, a cluster has only database 0). */
   readonly db?: number | undefined;
   /** The Sentinel primary's name. */
   readonly sentinelName?: string | undefined;
@@ -45,47 +45,56 @@ const SCHEMES: Readonly<Record<string, { mode: RedisMode | undefined; tls: boole
   "rediss+sentinel:": { mode: "sentinel", tls: true },
 };
 
-function parseHost(spec: string, url: string): { host: string; port: number } {
-  // `[::1]:6379`, `host:6379` or `host` (default port).
-  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(spec);
-  if (!m?.[1]) throw new RedisUrlError(`redis URL "${redactUrl(url)}": bad host "${spec}"`);
+function parseHost(spec: string, shown: string): { host: string; port: number } {
+  // `[::1]:6379`, `host:6379` or `host` (default port). Host text carries no credentials (they end at the last
+  // "@"), so it may be quoted.
+  const m = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d+))?$/.exec(spec);
+  if (!m?.[1]) throw new RedisUrlError(`redis URL "${shown}": bad host "${spec}"`);
   const port = m[2] === undefined ? 6379 : Number(m[2]);
-  if (!(port > 0 && port < 65_536))
-    throw new RedisUrlError(`redis URL "${redactUrl(url)}": bad port in "${spec}"`);
+  if (!(port > 0 && port < 65_536)) throw new RedisUrlError(`redis URL "${shown}": bad port in "${spec}"`);
   return { host: m[1].replace(/^\[|\]$/g, ""), port };
 }
 
-/** The URL with its password replaced, for error messages and logs. */
+/** The URL with its credentials (everything between "//" and the last "@") masked, for messages and logs. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z+]+:\/\/[^:@/]*:)[^@/]*@/i, "$1***@");
+  return url.replace(/^([a-z+]*:\/\/)[^]*@/i, "$1***@");
+}
+
+function decode(part: string, shown: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new RedisUrlError(`redis URL "${shown}": bad percent-escape in the credentials or path`);
+  }
 }
 
 /** Parses a Redis URL (see the module comment); `mode`, when given, overrides what the scheme implies. */
 export function parseRedisUrl(url: string, mode?: RedisMode): RedisTarget {
-  const m = /^([a-z+]+:)\/\/(?:([^@/]*)@)?([^/?#]+)(?:\/([^?#]*))?$/i.exec(url.trim());
+  const shown = redactUrl(url.trim());
+  // Credentials run to the last "@" (a password may hold "@" or "/"); query strings are not read.
+  const m = /^([a-z+]+:)\/\/(?:([^]*)@)?([^@/?#]+)(?:\/([^?#]*))?$/i.exec(url.trim());
   const scheme = m?.[1] !== undefined ? SCHEMES[m[1].toLowerCase()] : undefined;
   if (!m || !scheme) {
-    throw new RedisUrlError(
-      `redis URL "${redactUrl(url)}" is not redis://, rediss://, redis+cluster:// or redis+sentinel://`,
-    );
+    const why = /[?#]/.test(url.replace(/^[^]*@/, ""))
+      ? "query parameters are not supported (set options in the config instead)"
+      : "is not redis://, rediss://, redis+cluster:// or redis+sentinel://";
+    throw new RedisUrlError(`redis URL "${shown}": ${why}`);
   }
-  const [user, pass] = m[2] === undefined ? [] : m[2].split(/:(.*)/s, 2).map((s) => decodeURIComponent(s));
-  const nodes = (m[3] ?? "").split(",").map((h) => parseHost(h, url));
+  const [user, pass] = m[2] === undefined ? [] : m[2].split(/:([^]*)/, 2).map((part) => decode(part, shown));
+  const nodes = (m[3] ?? "").split(",").map((h) => parseHost(h, shown));
   const resolved = mode ?? scheme.mode ?? "single";
-  const path = m[4] ?? "";
+  const path = decode(m[4] ?? "", shown);
   if (resolved === "single" && nodes.length > 1)
     throw new RedisUrlError(
-      `redis URL "${redactUrl(url)}" lists several hosts: use redis+cluster:// or redis+sentinel://`,
+      `redis URL "${shown}" lists several hosts: use redis+cluster:// or redis+sentinel://`,
     );
   if (resolved === "sentinel" && path === "")
-    throw new RedisUrlError(
-      `redis URL "${redactUrl(url)}": name the Sentinel primary as the path (/mymaster)`,
-    );
+    throw new RedisUrlError(`redis URL "${shown}": name the Sentinel primary as the path (/mymaster)`);
   if (resolved === "cluster" && path !== "" && path !== "0")
-    throw new RedisUrlError(`redis URL "${redactUrl(url)}": a cluster has only database 0`);
+    throw new RedisUrlError(`redis URL "${shown}": a cluster has only database 0`);
   const db = resolved === "single" && path !== "" ? Number(path) : undefined;
   if (db !== undefined && !Number.isInteger(db))
-    throw new RedisUrlError(`redis URL "${redactUrl(url)}": the path must be a database number`);
+    throw new RedisUrlError(`redis URL "${shown}": the path must be a database number`);
   return {
     mode: resolved,
     nodes,
@@ -93,7 +102,7 @@ export function parseRedisUrl(url: string, mode?: RedisMode): RedisTarget {
     password: pass === "" ? undefined : pass,
     tls: scheme.tls,
     ...(db !== undefined ? { db } : {}),
-    ...(resolved === "sentinel" ? { sentinelName: decodeURIComponent(path) } : {}),
+    ...(resolved === "sentinel" ? { sentinelName: path } : {}),
   };
 }
 
@@ -109,9 +118,12 @@ export function connectRedis(target: RedisTarget, o: ConnectOptions = {}): Redis
   };
   const { enableOfflineQueue, lazyConnect, retryStrategy, ...perNode } = o;
   if (target.mode === "cluster") {
+    // A Cluster queues commands while it is not ready with no bound of its own (the per-node retry limit does not
+    // reach that queue): a caller that asked for bounded retries gets a fail-fast client instead, like one node.
+    const offline = enableOfflineQueue ?? typeof perNode.maxRetriesPerRequest !== "number";
     return new Cluster([...target.nodes], {
       redisOptions: { ...auth, ...perNode },
-      ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
+      enableOfflineQueue: offline,
       ...(lazyConnect !== undefined ? { lazyConnect } : {}),
       ...(retryStrategy !== undefined ? { clusterRetryStrategy: retryStrategy } : {}),
       // A failover takes the cluster-node-timeout plus an election: retry moved/down slots rather than fail.
@@ -126,15 +138,30 @@ export function connectRedis(target: RedisTarget, o: ConnectOptions = {}): Redis
     ...(target.db !== undefined ? { db: target.db } : {}),
   };
   if (target.mode === "sentinel") {
-    return new Redis({ ...common, sentinels: [...target.nodes], name: target.sentinelName ?? "mymaster" });
+    return new Redis({
+      ...common,
+      sentinels: [...target.nodes],
+      name: target.sentinelName ?? "mymaster",
+      // TLS to the primary the sentinels name (ioredis uses plain TCP there unless told), and to the sentinels.
+      ...(target.tls ? { enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
+    });
   }
   const [node] = target.nodes;
   return new Redis({ ...common, host: node?.host ?? "127.0.0.1", port: node?.port ?? 6379 });
 }
 
-/** Whether the client can take commands now (a cluster counts once its slots are known). */
+/** Whether the client can take commands now (a cluster is "ready" once its slots are known). */
 export function redisUsable(client: RedisClient): boolean {
-  return client.status === "ready" || (client instanceof Cluster && client.status === "connect");
+  return client.status === "ready";
+}
+
+/**
+ * A Redis reply that says the store cannot serve right now (a cluster without a primary for the slot, a slot being
+ * migrated, a replica-less primary refusing writes, a node still loading) rather than that the command was wrong.
+ * These are the protocol's error codes, the first word of the reply.
+ */
+export function isUnavailableReply(e: unknown): boolean {
+  return e instanceof Error && /^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING|NOREPLICAS)\b/.test(e.message);
 }
 
 /** `PORTCULLIS_REDIS_MODE` for the command-line tools that read no config file; unset or empty = from the URL. */
@@ -150,17 +177,20 @@ export function redisModeFromEnv(value: string | undefined): RedisMode | undefin
 const slotCache = new Map<string, number>();
 
 /**
- * Waits until `replicas` replicas have acknowledged every write this client sent to the node that serves `key`
- * (Redis `WAIT`, sent on that node's own connection, as WAIT requires), or until `timeoutMs`. Returns how many did.
- * With asynchronous replication this is what turns "the primary has it" into "a failover keeps it".
+ * Writes `key` and waits until `replicas` replicas have acknowledged it (Redis `WAIT`, on the connection of the
+ * node that serves `key`, as WAIT requires), or `timeoutMs` (at least 1: WAIT 0 would block forever). Returns how
+ * many did. The replication stream is ordered, so an acknowledged probe written after another connection's write
+ * was answered covers that write too: give this its own connection, since WAIT blocks the connection it runs on.
  */
-export async function waitForReplicas(
+export async function probeReplicas(
   client: RedisClient,
   key: string,
   replicas: number,
   timeoutMs: number,
 ): Promise<number> {
-  if (!(client instanceof Cluster)) return client.wait(replicas, timeoutMs);
+  const wait = Math.max(1, Math.ceil(timeoutMs));
+  await client.set(key, String(Date.now()), "PX", 60_000);
+  if (!(client instanceof Cluster)) return client.wait(replicas, wait);
   let slot = slotCache.get(key);
   if (slot === undefined) {
     slot = Number(await client.cluster("KEYSLOT", key));
@@ -169,5 +199,49 @@ export async function waitForReplicas(
   const owner = client.slots[slot]?.[0];
   const node = client.nodes("master").find((n) => `${n.options.host}:${n.options.port}` === owner);
   if (node === undefined) return 0;
-  return node.wait(replicas, timeoutMs);
+  return node.wait(replicas, wait);
+}
+
+/**
+ * Coalesces replication probes: a caller whose write was answered joins the next probe sent after it (one in flight
+ * at a time), so a burst of incidents costs one WAIT per round trip, not one each.
+ */
+export function createReplicationBarrier(probe: () => Promise<number>): () => Promise<number> {
+  let inFlight: Promise<number> | undefined;
+  let next: Promise<number> | undefined;
+  const start = (): Promise<number> => {
+    const p = probe().finally(() => {
+      if (inFlight === p) inFlight = undefined;
+    });
+    inFlight = p;
+    return p;
+  };
+  return () => {
+    if (inFlight === undefined) return start();
+    next ??= inFlight
+      .catch(() => 0)
+      .then(() => {
+        next = undefined;
+        return start();
+      });
+    return next;
+  };
+}
+
+/**
+ * Resolves true once the client can take commands, false after `timeoutMs`. For callers whose client fails fast
+ * while not ready (a cluster with bounded retries has no offline queue): wait here once, at start.
+ */
+export function whenUsable(client: RedisClient, timeoutMs: number): Promise<boolean> {
+  if (redisUsable(client)) return Promise.resolve(true);
+  return new Promise((res) => {
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      client.off("ready", onReady);
+      res(ok);
+    };
+    const onReady = (): void => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    client.on("ready", onReady);
+  });
 }

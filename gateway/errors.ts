@@ -5,6 +5,8 @@
  * (`DialectAdapter.errorBody`), `{error:{code,message}}` on the review/admin APIs (`review/http.ts`), an HTML page
  * in the console - and never builds a body anywhere else.
  */
+import { isUnavailableReply } from "../contracts/redis-client.ts";
+
 export type ErrorCode =
   | "invalid_json"
   | "invalid_request"
@@ -112,8 +114,9 @@ export function retryAfterOf(ge: GatewayError): string | undefined {
 export interface ToGatewayErrorOptions {
   /**
    * Whether the Redis client the failed handler used can take commands now (ioredis `status`). Read when the error
-   * is mapped, right after the failure: a thrown value that is no `GatewayError` while Redis is not usable is the
-   * store being down (503 `unavailable`), not a bug (500). Omit on surfaces that do not depend on Redis.
+   * is mapped, right after the failure: a thrown value that is no `GatewayError` while Redis is not usable, or a
+   * reply that says the store cannot serve (CLUSTERDOWN, TRYAGAIN, ... while a cluster fails over), is the store
+   * being down (503 `unavailable`), not a bug (500). Omit on surfaces that do not depend on Redis.
    */
   redisReady?: () => boolean;
 }
@@ -126,7 +129,7 @@ export function toGatewayError(e: unknown, o: ToGatewayErrorOptions = {}): Gatew
   if (e instanceof GatewayError) return e;
   if (e instanceof Error && e.name === "AbortError")
     return new GatewayError("client_closed", "the client closed the request", { cause: e });
-  if (o.redisReady && !o.redisReady())
+  if (o.redisReady && (!o.redisReady() || isUnavailableReply(e)))
     return new GatewayError("unavailable", "the incident store (Redis) is unavailable; retry shortly", {
       cause: e,
     });

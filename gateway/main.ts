@@ -16,7 +16,13 @@ import { openConfiguredAudit } from "../config/audit.ts";
 import { ConfigError, loadConfig, readConfigFile, unknownClassifiers } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { createEventRedactor } from "../contracts/redact.ts";
-import { connectRedis, parseRedisUrl, redisUsable, type RedisClient } from "../contracts/redis-client.ts";
+import {
+  connectRedis,
+  parseRedisUrl,
+  redisUsable,
+  whenUsable,
+  type RedisClient,
+} from "../contracts/redis-client.ts";
 import { createApp } from "./app.ts";
 import {
   clusterMetricsOptions,
@@ -126,7 +132,10 @@ function openRedis(config: Config["redis"], url: string, logger: Logger): Incide
   command.on("error", quiet("command"));
   producer.on("error", quiet("producer"));
   subscriber.on("error", quiet("subscriber"));
-  return { command, producer, subscriber };
+  if (config.replicaAcks === 0) return { command, producer, subscriber };
+  const replication = connectRedis(target, { maxRetriesPerRequest: 0, connectTimeout: 1_000 });
+  replication.on("error", quiet("replication"));
+  return { command, producer, subscriber, replication };
 }
 
 type BuiltDeps = Deps & {
@@ -324,7 +333,10 @@ function startWorkers(
  * answers 502. Past it the process exits (1), tearing whatever is left.
  */
 const CUT_GRACE_MS = 3_000;
-/** Once the server has closed: stopping the worker child (it waits up to 10 s for its jobs), Redis, the pools. */
+/**
+ * The shutdown hooks' bound once the server has closed: stopping the worker child (SIGKILLed after 8 s if its jobs
+ * do not finish), the incident producer's last spool drain, Redis, the pools.
+ */
 const STOP_MS = 12_000;
 
 /** The drain deadline: fails every upstream request still in flight, so each client gets a well-formed end. */
@@ -392,13 +404,21 @@ async function main(): Promise<void> {
   });
   hooks.add("embedded redis-server", () => rt.redis?.stop());
   hooks.add("demo upstream", () => rt.demo?.close());
-  const deps = await buildDeps(rt, logger, env, hooks).catch((e: unknown) => {
+  // A start that fails past this point stops what it built (the redis-server child, the demo upstream...) first.
+  const deps = await buildDeps(rt, logger, env, hooks).catch(async (e: unknown) => {
+    await hooks.run();
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`portcullis: ${e.message}\n`);
     process.exit(1);
   });
-  await deps.ir?.start();
-  const { server, url } = await listen(deps, deps.ir ? [deps.ir.register] : []).catch(async (e: unknown) => {
+  const { server, url } = await (async () => {
+    // The first load of keys, signatures and policy overrides needs Redis; a cluster client fails fast until it
+    // knows its slots. If Redis is away the gateway still starts (incidents spool) and the periodic reload catches up.
+    if (deps.redis && !(await whenUsable(deps.redis.command, 5_000)))
+      logger.warn("Redis not reachable at start: serving config keys until it is; incidents go to the spool");
+    await deps.ir?.start();
+    return listen(deps, deps.ir ? [deps.ir.register] : []);
+  })().catch(async (e: unknown) => {
     await hooks.run();
     throw e;
   });
@@ -421,7 +441,12 @@ async function main(): Promise<void> {
     const drainMs = deps.config.server.drainSeconds * 1000;
     logger.info({ signal, drainSeconds: deps.config.server.drainSeconds }, "shutting down");
     const cut = setTimeout(() => cutInFlight(deps, logger), drainMs);
-    const force = setTimeout(() => process.exit(1), drainMs + CUT_GRACE_MS);
+    // Past the cut's grace: drop whatever connection is left and still run the hooks (the producer's last spool
+    // drain, the worker child, Redis), then exit 1.
+    const force = setTimeout(() => {
+      if ("closeAllConnections" in server) server.closeAllConnections();
+      void hooks.run().finally(() => process.exit(1));
+    }, drainMs + CUT_GRACE_MS);
     // A keep-alive connection whose last response ended during the drain is idle: close it then, instead of
     // waiting for the client to.
     const idle = setInterval(() => closeIdle(server), 200);

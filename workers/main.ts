@@ -148,8 +148,9 @@ function startAll(
         jobOptions: RETENTION,
         sendWebhook: postWebhook,
       }),
-      // One at a time: strike totals are read-modify-write per key.
-      { ...ctx, concurrency: 1 },
+      // Strikes and the status they lead to are one script, so jobs for the same key may run side by side (in
+      // this process and in other worker replicas); a slow webhook no longer holds the strikes behind it.
+      { ...ctx, concurrency: 4 },
     ),
   ];
   const judge = config.deepScan.judge;

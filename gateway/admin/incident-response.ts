@@ -23,12 +23,14 @@ import { createSignatureStore, type SignatureStore } from "../signatures/signatu
 import { createReplicatedState, syncPublisher, type ReplicatedState } from "./replicated-state.ts";
 import { createStaffRoutes } from "./staff-routes.ts";
 
-/** The three connections: commands, the fail-fast producer, and the pub/sub subscriber. */
+/** The connections: commands, the fail-fast producer, the pub/sub subscriber, and the replication probe. */
 export interface IncidentRedis {
   readonly command: RedisClient;
   /** Must be created with `enableOfflineQueue: false`. */
   readonly producer: RedisClient;
   readonly subscriber: RedisClient;
+  /** Only with `redis.replicaAcks` > 0: WAIT runs here, since it blocks its connection. */
+  readonly replication?: RedisClient;
 }
 
 /** The signature store, built before the classifier registry (whose `signatures` classifier reads it). */
@@ -89,7 +91,9 @@ export function createIncidentResponse(o: IncidentResponseOptions): IncidentResp
     logger,
     enqueueTimeoutMs: config.incidents.enqueueTimeoutMs,
     drainIntervalMs: config.incidents.drainIntervalMs,
-    replicaAcks: config.redis.replicaAcks,
+    ...(o.redis.replication
+      ? { replication: { connection: o.redis.replication, acks: config.redis.replicaAcks } }
+      : {}),
   });
   return {
     producer,
@@ -97,9 +101,11 @@ export function createIncidentResponse(o: IncidentResponseOptions): IncidentResp
     register: (app) => staff.register(app),
     start: () => state.start(),
     async close() {
-      await state.close();
-      await producer.close();
-      await staff.close();
+      // Each part is closed even when another fails; the failures are reported together.
+      const failed = (await Promise.allSettled([state.close(), producer.close(), staff.close()])).flatMap(
+        (r) => (r.status === "rejected" ? [r.reason as unknown] : []),
+      );
+      if (failed.length > 0) throw new AggregateError(failed, "closing the incident side failed");
     },
   };
 }

@@ -100,7 +100,9 @@ export function createStaffRoutes(o: StaffRoutesOptions): StaffRoutes {
       app.route("/review", consoleApp);
     },
     async close() {
-      await enforcement.close().catch(() => undefined);
+      await enforcement
+        .close()
+        .catch((e: unknown) => logger.warn({ err: e }, "enforcement queue close failed"));
     },
   };
 }

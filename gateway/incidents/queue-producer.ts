@@ -6,7 +6,12 @@
  * redacted (`contracts/redact.ts`) before either write, so no raw e-mail, card or phone number is persisted.
  */
 import { Queue } from "bullmq";
-import { redisUsable, waitForReplicas, type RedisClient } from "../../contracts/redis-client.ts";
+import {
+  createReplicationBarrier,
+  probeReplicas,
+  redisUsable,
+  type RedisClient,
+} from "../../contracts/redis-client.ts";
 import type { Logger } from "pino";
 import {
   INCIDENT_JOB,
@@ -39,8 +44,11 @@ export interface QueueProducerOptions {
   enqueueTimeoutMs?: number;
   /** Drainer period. @defaultValue 1000 */
   drainIntervalMs?: number;
-  /** Replicas that must acknowledge a job before it counts as handed off (`redis.replicaAcks`). @defaultValue 0 */
-  replicaAcks?: number;
+  /**
+   * Replicas that must acknowledge a job before it counts as handed off (`redis.replicaAcks`), checked with WAIT on
+   * a connection of its own (WAIT blocks its connection; the producer's must stay free). Absent: trust the primary.
+   */
+  replication?: { connection: RedisClient; acks: number };
 }
 
 export interface QueueProducer extends IncidentProducer {
@@ -98,12 +106,16 @@ export function createQueueProducer(o: QueueProducerOptions): QueueProducer {
   });
   queue.on("error", (e: Error) => o.logger.warn({ err: e.message }, "incident queue error"));
 
-  const acks = o.replicaAcks ?? 0;
-  // The queue's keys share the prefix's hash tag, so this key names the node that holds every incident job.
-  const slotKey = `${o.prefix}:${INCIDENT_QUEUE}`;
+  const r = o.replication;
+  // A probe key under the prefix's hash tag lives on the node that holds every incident job.
   const replicated =
-    acks > 0
-      ? async () => (await waitForReplicas(o.connection, slotKey, acks, timeoutMs)) >= acks
+    r && r.acks > 0
+      ? (() => {
+          const probe = createReplicationBarrier(() =>
+            probeReplicas(r.connection, `${o.prefix}:replication-probe`, r.acks, timeoutMs),
+          );
+          return async () => (await probe()) >= r.acks;
+        })()
       : undefined;
 
   async function add(event: IncidentEvent): Promise<AddOutcome> {

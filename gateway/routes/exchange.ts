@@ -36,13 +36,29 @@ export async function callUpstream(
   const upstream = deps.upstreams.get(x.upstreamName);
   if (!upstream) throw new GatewayError("internal", `upstream "${x.upstreamName}" is not configured`);
   const t0 = performance.now();
-  const res = await upstream.call({
-    path: c.req.path,
-    body: x.rawBody,
-    clientHeader: (name) => headerOf(c, name),
-    requestId: c.var.requestId,
-    signal,
-  });
+  const res = await upstream
+    .call({
+      path: c.req.path,
+      body: x.rawBody,
+      clientHeader: (name) => headerOf(c, name),
+      requestId: c.var.requestId,
+      signal,
+    })
+    .catch((e: unknown) => {
+      // Timeouts and connection failures are upstream errors too (the alert on the error rate counts them); a
+      // client that left is not.
+      const kind =
+        e instanceof GatewayError && e.code === "upstream_timeout"
+          ? "timeout"
+          : e instanceof GatewayError && e.code === "upstream_unreachable"
+            ? "unreachable"
+            : undefined;
+      if (kind !== undefined) {
+        deps.metrics.upstreamErrors.inc({ upstream: upstream.name, kind });
+        deps.metrics.upstreamSeconds.observe({ upstream: upstream.name }, (performance.now() - t0) / 1000);
+      }
+      throw e;
+    });
   deps.metrics.upstreamSeconds.observe({ upstream: upstream.name }, (performance.now() - t0) / 1000);
   if (res.status >= 400) {
     deps.metrics.upstreamErrors.inc({ upstream: upstream.name, kind: "status" });

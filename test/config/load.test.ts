@@ -35,6 +35,21 @@ describe("config", () => {
     expect(() => loadConfig({ raw: { ...base(), ...patch }, source: "test" })).toThrow(line);
   });
 
+  it.each([
+    [{ redis: { mode: "cluster" } }, 'redis.mode: "cluster" needs redis.url'],
+    [
+      { redis: { url: "redis+cluster://a:1,b:2", prefix: "portcullis" } },
+      'redis.prefix: "portcullis" needs a hash tag',
+    ],
+    [
+      { redis: { url: "redis://:s3cret@a:1,b:2" } },
+      'redis.url: redis URL "redis://***@a:1,b:2" lists several hosts',
+    ],
+    [{ redis: { url: "redis://a:1", mode: "sentinel" } }, "name the Sentinel primary"],
+  ])("refuses the Redis settings in %j, saying why", (patch, line) => {
+    expect(() => loadConfig({ raw: { ...base(), ...patch }, source: "test" })).toThrow(line);
+  });
+
   it("accepts config/example.yaml and the Kubernetes ConfigMap's config", () => {
     expect(() => loadConfig({ raw: readConfigFile("config/example.yaml"), source: "example" })).not.toThrow();
     const cm = parseYaml(readFileSync("deploy/k8s/configmap.yaml", "utf8")) as {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   connectRedis,
+  createReplicationBarrier,
   parseRedisUrl,
   redactUrl,
   redisModeFromEnv,
@@ -51,6 +52,13 @@ describe("parseRedisUrl", () => {
     expect(parseRedisUrl("redis://a:1,b:2", "cluster").mode).toBe("cluster");
   });
 
+  it("reads a password holding '@' or '/' up to the last '@'", () => {
+    expect(parseRedisUrl("redis://:p@ss/w%25rd@h:1")).toMatchObject({
+      password: "p@ss/w%rd",
+      nodes: [{ host: "h" }],
+    });
+  });
+
   it("refuses what it cannot connect to, without echoing the password", () => {
     const bad = [
       "http://a:1",
@@ -59,6 +67,9 @@ describe("parseRedisUrl", () => {
       "redis+cluster://a:1/3",
       "redis://a:99999",
       "redis://:hunter2@a:1/x",
+      "redis://:hun/ter2@@:1",
+      "redis://:hunter2%zz@a:1",
+      "redis://:hunter2@a:1/0?family=6",
     ];
     for (const url of bad) {
       expect(() => parseRedisUrl(url)).toThrow(RedisUrlError);
@@ -68,10 +79,36 @@ describe("parseRedisUrl", () => {
         expect((e as Error).message).not.toContain("hunter2");
       }
     }
-    expect(redactUrl("redis://user:hunter2@a:1")).toBe("redis://user:***@a:1");
+    expect(redactUrl("redis://user:hunter2@a:1")).toBe("redis://***@a:1");
+    expect(redactUrl("redis://:hun@ter/2@a:1")).toBe("redis://***@a:1");
+    expect(() => parseRedisUrl("redis://h:1/0?family=6")).toThrow(/query parameters are not supported/);
     expect(redisModeFromEnv("cluster")).toBe("cluster");
     expect(redisModeFromEnv("")).toBeUndefined();
     expect(() => redisModeFromEnv("clustr")).toThrow(/single, cluster, sentinel/);
+  });
+});
+
+describe("createReplicationBarrier", () => {
+  it("runs one probe at a time and lets every caller that arrives meanwhile share the next one", async () => {
+    let probes = 0;
+    const release: (() => void)[] = [];
+    const barrier = createReplicationBarrier(
+      () =>
+        new Promise<number>((res) => {
+          probes++;
+          release.push(() => res(probes));
+        }),
+    );
+    const first = barrier();
+    const joined = [barrier(), barrier(), barrier()];
+    expect(probes).toBe(1);
+    release.shift()?.();
+    expect(await first).toBe(1);
+    // The three callers that came while the first probe ran share one probe sent after it.
+    await waitFor(() => Promise.resolve(release.length === 1), 1_000, 1);
+    release.shift()?.();
+    expect(await Promise.all(joined)).toEqual([2, 2, 2]);
+    expect(probes).toBe(2);
   });
 });
 

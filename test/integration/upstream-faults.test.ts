@@ -62,7 +62,15 @@ describe("upstream faults", () => {
     );
   });
 
+  /** portcullis_upstream_errors_total for one kind (the error-rate alert's numerator). */
+  async function upstreamErrors(kind: string): Promise<number> {
+    const text = await (await fetch(`${stack.gateway.url}/metrics`)).text();
+    const re = new RegExp(`^portcullis_upstream_errors_total\\{[^}]*kind="${kind}"[^}]*\\} (\\d+)`, "gm");
+    return [...text.matchAll(re)].reduce((sum, m) => sum + Number(m[1]), 0);
+  }
+
   it("answers 504 in dialect when the upstream does not answer in time", async () => {
+    const before = await upstreamErrors("timeout");
     const t0 = Date.now();
     const res = await post("/v1/messages", msg("mock-hang"));
     expect(res.status).toBe(504);
@@ -70,12 +78,15 @@ describe("upstream faults", () => {
       /timed out/,
     );
     expect(Date.now() - t0).toBeLessThan(5000);
+    expect(await upstreamErrors("timeout")).toBe(before + 1);
   });
 
   it("answers 502 in dialect when the upstream refuses connections", async () => {
+    const before = await upstreamErrors("unreachable");
     const res = await post("/v1/chat/completions", chat("dead-model"));
     expect(res.status).toBe(502);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/unreachable/);
+    expect(await upstreamErrors("unreachable")).toBe(before + 1);
   });
 
   it.each(["mock-malformed-sse", "mock-drop", "mock-stall-stream"])(

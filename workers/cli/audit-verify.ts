@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { verifyAuditChain, type AuditCheckpoint } from "../../contracts/audit-chain.ts";
 import { readCheckpoints } from "../../contracts/audit-checkpoint.ts";
 import { auditPaths, loadAuditKey } from "../../contracts/audit-key.ts";
-import { connectRedis, parseRedisUrl, type RedisMode } from "../../contracts/redis-client.ts";
+import { connectRedis, parseRedisUrl, whenUsable, type RedisMode } from "../../contracts/redis-client.ts";
 import { redisKeys } from "../../contracts/redis-keys.ts";
 import { embeddedConfig } from "../../config/embedded.ts";
 import { loadConfig, readConfigFile } from "../../config/load.ts";
@@ -57,7 +57,12 @@ function settings(argv: string[], env: NodeJS.ProcessEnv): Settings {
 async function verify(s: Settings): Promise<number> {
   const keys = redisKeys(s.prefix);
   const redis = connectRedis(parseRedisUrl(s.url, s.mode), { maxRetriesPerRequest: 1 });
+  redis.on("error", () => undefined);
   try {
+    if (!(await whenUsable(redis, 10_000))) {
+      process.stderr.write("audit:verify: cannot reach Redis within 10 s\n");
+      return 2;
+    }
     const [lines, head] = await Promise.all([redis.lrange(keys.audit, 0, -1), redis.get(keys.auditHead)]);
     const problems = verifyAuditChain({ lines, head, key: s.key, checkpoints: s.checkpoints });
     for (const p of problems) process.stdout.write(`entry ${p.index}: ${p.message}\n`);

@@ -16,6 +16,7 @@ import {
   connectRedis,
   parseRedisUrl,
   redisModeFromEnv,
+  whenUsable,
   type RedisClient,
 } from "../../contracts/redis-client.ts";
 import { redisKeys } from "../../contracts/redis-keys.ts";
@@ -68,6 +69,10 @@ async function main(): Promise<number> {
   redis.on("error", () => undefined);
   let files: Record<keyof LabelRows, string[]>;
   try {
+    if (!(await whenUsable(redis, 10_000))) {
+      process.stderr.write("labels:export: cannot reach Redis within 10 s\n");
+      return 2;
+    }
     files = await collect(redis, process.env.PORTCULLIS_REDIS_PREFIX ?? "{portcullis}", since);
   } finally {
     redis.disconnect();

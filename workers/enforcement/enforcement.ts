@@ -110,7 +110,8 @@ async function announceStatus(o: EnforcementOptions, s: Subject, ov: KeyStatusOv
  * replacing a suspension). Each strike weighs `weight * 0.5^(age / half-life)`; strikes older than ten half-lives
  * are dropped. KEYS: strikes sorted set, status hash.
  * ARGV: now, member, half-life ms, block weight, violation weight, throttle threshold, suspend threshold, status
- * field, throttle until (ms), latest (`kind incidentId`), ISO time. Returns {outcome, total as string}.
+ * field, throttle until (ms), latest (`kind incidentId`), ISO time. Returns {outcome, total as string, the status
+ * JSON it wrote (suspended / throttled only)}.
  */
 const STRIKE = `
 local now = tonumber(ARGV[1])
@@ -135,15 +136,16 @@ end
 if status == 'suspended' or status == 'revoked' then return {'already-suspended', tostring(total)} end
 local reason = string.format('%.2f decayed strikes (latest: %s)', total, ARGV[10])
 if total >= tonumber(ARGV[7]) then
-  redis.call('HSET', KEYS[2], ARGV[8], cjson.encode({status = 'suspended', reason = reason, by = 'enforcement',
-    at = ARGV[11]}))
-  return {'suspended', tostring(total)}
+  local json = cjson.encode({status = 'suspended', reason = reason, by = 'enforcement', at = ARGV[11]})
+  redis.call('HSET', KEYS[2], ARGV[8], json)
+  return {'suspended', tostring(total), json}
 end
 local throttledNow = status == 'throttled' and (type(untilMs) ~= 'number' or untilMs > now)
 if total >= tonumber(ARGV[6]) and not throttledNow then
-  redis.call('HSET', KEYS[2], ARGV[8], cjson.encode({status = 'throttled', ['until'] = tonumber(ARGV[9]),
-    reason = reason, by = 'enforcement', at = ARGV[11]}))
-  return {'throttled', tostring(total)}
+  local json = cjson.encode({status = 'throttled', ['until'] = tonumber(ARGV[9]), reason = reason,
+    by = 'enforcement', at = ARGV[11]})
+  redis.call('HSET', KEYS[2], ARGV[8], json)
+  return {'throttled', tostring(total), json}
 end
 return {'counted', tostring(total)}
 `;
@@ -159,7 +161,7 @@ async function addStrike(
 ): Promise<{ outcome: StrikeOutcome; total: number; override?: KeyStatusOverride }> {
   const [hash, field] = statusSlot(o, s);
   const until = now + o.settings.throttleSeconds * 1000;
-  const [outcome, total] = (await o.redis.eval(
+  const [outcome, total, written] = (await o.redis.eval(
     STRIKE,
     2,
     strikesKey(o, s),
@@ -175,10 +177,9 @@ async function addStrike(
     String(until),
     `${job.kind} ${job.incidentId}`,
     new Date(now).toISOString(),
-  )) as [StrikeOutcome, string];
-  if (outcome !== "suspended" && outcome !== "throttled") return { outcome, total: Number(total) };
-  const raw = await o.redis.hget(hash, field);
-  const parsed = raw === null ? undefined : keyStatusOverrideSchema.safeParse(JSON.parse(raw));
+  )) as [StrikeOutcome, string, string?];
+  // What the script wrote, not a read-back: an admin's reinstatement in between must not be announced as ours.
+  const parsed = written === undefined ? undefined : keyStatusOverrideSchema.safeParse(JSON.parse(written));
   return { outcome, total: Number(total), ...(parsed?.success ? { override: parsed.data } : {}) };
 }
 
