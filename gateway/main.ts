@@ -7,7 +7,6 @@
  */
 import { serve, type ServerType } from "@hono/node-server";
 import type { Hono } from "hono";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import { loadDotEnv, parseGatewayArgs } from "../config/cli.ts";
@@ -24,6 +23,7 @@ import {
   type RedisClient,
 } from "../contracts/redis-client.ts";
 import { createApp } from "./app.ts";
+import { createDrain, CUT_GRACE_MS, STOP_MS, watchNpmParent } from "./lifecycle/drain.ts";
 import {
   clusterMetricsOptions,
   gatewayProcessCount,
@@ -31,7 +31,7 @@ import {
   isClusterWorker,
   runClusterPrimary,
 } from "./cluster.ts";
-import { DataDirLockedError, lockDataDir, processAlive, reapOrphan } from "./embedded/data-dir-lock.ts";
+import { DataDirLockedError, lockDataDir, reapOrphan } from "./embedded/data-dir-lock.ts";
 import { startMockUpstream, type MockUpstream } from "./embedded/demo-upstream/server.ts";
 import {
   redisPidFile,
@@ -278,37 +278,6 @@ class StartError extends Error {
   override readonly name = "StartError";
 }
 
-/**
- * Under `npm start` the gateway is npm's grandchild (npm -> sh [-> tsx]): when npm alone is stopped (SIGTERM to its
- * pid), nothing forwards the signal. Find npm among the ancestors (Linux `/proc`) and shut down like on SIGTERM when
- * it goes away. Not done outside npm, where a detached start (`nohup node ... &`) legitimately outlives its shell.
- */
-function watchNpmParent(env: NodeJS.ProcessEnv, shutdown: (why: string) => void): void {
-  if (env.npm_lifecycle_event === undefined) return;
-  const npm = npmAncestor();
-  if (npm === undefined) return;
-  const timer = setInterval(() => {
-    if (!processAlive(npm)) shutdown("npm exited");
-  }, 1_000);
-  timer.unref();
-}
-
-/** The pid of the nearest ancestor running npm, from `/proc` (undefined elsewhere or when none is found). */
-function npmAncestor(): number | undefined {
-  let pid = process.ppid;
-  for (let depth = 0; depth < 6 && pid > 1; depth++) {
-    try {
-      if (/\bnpm(-cli\.js)?\b/.test(readFileSync(`/proc/${pid}/cmdline`, "utf8"))) return pid;
-      // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ")".
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      pid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
 /** Spawns the worker process over the same Redis and config, unless `--no-workers` or there is no Redis. */
 function startWorkers(
   rt: Runtime,
@@ -325,36 +294,6 @@ function startWorkers(
       ...(rt.configPath !== undefined ? { PORTCULLIS_CONFIG: rt.configPath } : {}),
     },
   });
-}
-
-/**
- * After the drain deadline, the time the requests it cut get to write their end: a stream's guard screens what it
- * holds one last time and ends it with an error event in the dialect; a request still waiting on its upstream
- * answers 502. Past it the process exits (1), tearing whatever is left.
- */
-const CUT_GRACE_MS = 3_000;
-/**
- * The shutdown hooks' bound once the server has closed: stopping the worker child (SIGKILLed after 8 s if its jobs
- * do not finish), the incident producer's last spool drain, Redis, the pools.
- */
-const STOP_MS = 12_000;
-
-/** The drain deadline: fails every upstream request still in flight, so each client gets a well-formed end. */
-function cutInFlight(deps: Deps, logger: Logger): void {
-  logger.warn(
-    { drainSeconds: deps.config.server.drainSeconds },
-    "drain deadline passed: ending the requests still in flight",
-  );
-  const reason = new Error("the gateway is shutting down (drain deadline passed)");
-  for (const u of deps.upstreams.values()) {
-    u.destroy(reason).catch((e: unknown) =>
-      logger.debug({ err: e, upstream: u.name }, "upstream destroy failed"),
-    );
-  }
-}
-
-function closeIdle(server: ServerType): void {
-  if ("closeIdleConnections" in server) server.closeIdleConnections();
 }
 
 /** Cluster mode: this process owns Redis, the demo upstream and the incident workers, and forks the gateways. */
@@ -433,35 +372,7 @@ async function main(): Promise<void> {
   deps.setReady(true);
   logger.info({ url, demoUpstream: rt.demo?.url, classifiers: [...deps.classifiers.keys()] }, "listening");
 
-  let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    deps.setReady(false);
-    const drainMs = deps.config.server.drainSeconds * 1000;
-    logger.info({ signal, drainSeconds: deps.config.server.drainSeconds }, "shutting down");
-    const cut = setTimeout(() => cutInFlight(deps, logger), drainMs);
-    // Past the cut's grace: drop whatever connection is left and still run the hooks (the producer's last spool
-    // drain, the worker child, Redis), then exit 1.
-    const force = setTimeout(() => {
-      if ("closeAllConnections" in server) server.closeAllConnections();
-      void hooks.run().finally(() => process.exit(1));
-    }, drainMs + CUT_GRACE_MS);
-    // A keep-alive connection whose last response ended during the drain is idle: close it then, instead of
-    // waiting for the client to.
-    const idle = setInterval(() => closeIdle(server), 200);
-    for (const t of [cut, force, idle]) t.unref();
-    server.close(() => {
-      clearTimeout(cut);
-      clearTimeout(force);
-      clearInterval(idle);
-      void hooks.run().then((finished) => {
-        logger.info(finished ? "stopped" : "stopped with steps unfinished");
-        process.exit(finished ? 0 : 1);
-      });
-    });
-    closeIdle(server);
-  };
+  const shutdown = createDrain({ server, deps, setReady: (v) => deps.setReady(v), hooks, logger });
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
   watchNpmParent(env, shutdown);
