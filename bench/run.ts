@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [-- --workers 1,auto] [-- --rounds N --duration S] [-- --no-readme] [-- --cpu-prof DIR]`
  * `npm run bench -- --soak 30m [--soak-rate 20] [--soak-sample 5s] [--soak-drain 60s]`: the soak instead (`lib/soak.ts`).
  *
- * Starts the mock upstream (zero token delay), the bare baseline proxy and the gateway (full asl3 policy) as
+ * Starts the demo upstream (zero token delay), the bare baseline proxy and the gateway (full asl3 policy) as
  * separate processes and measures them side by side, alternating: throughput and latency for JSON and SSE at
  * several concurrency levels, added latency at a fixed 200 req/s, time to first SSE event, screening time per SSE
  * chunk, peak RSS and the share of blocked requests under a 2% harmful mix. Writes `bench/results/<date>-<commit>.json`,

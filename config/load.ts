@@ -23,6 +23,7 @@ export const ENV_OVERRIDES: Readonly<Record<string, readonly (string | number)[]
   PORTCULLIS_WORKERS: ["server", "workers"],
   REDIS_URL: ["redis", "url"],
   PORTCULLIS_REDIS_MODE: ["redis", "mode"],
+  PORTCULLIS_REDIS_SENTINEL_PASSWORD: ["redis", "sentinelPassword"],
   PORTCULLIS_REDIS_PREFIX: ["redis", "prefix"],
   PORTCULLIS_REDIS_REPLICA_ACKS: ["redis", "replicaAcks"],
   PORTCULLIS_DATA_DIR: ["dataDir"],
@@ -37,6 +38,18 @@ export const ENV_OVERRIDES: Readonly<Record<string, readonly (string | number)[]
   PORTCULLIS_AUDIT_KEY_FILE: ["audit", "keyFile"],
   PORTCULLIS_AUDIT_CHECKPOINT: ["audit", "checkpointFile"],
 };
+
+/** Overrides of text keys, taken as written: a password "007" or a refusal "42" must not become a number. */
+const TEXT_ENV: ReadonlySet<string> = new Set([
+  "REDIS_URL",
+  "PORTCULLIS_REDIS_PREFIX",
+  "PORTCULLIS_REDIS_SENTINEL_PASSWORD",
+  "PORTCULLIS_REFUSAL_TEXT",
+  "PORTCULLIS_ENFORCEMENT_WEBHOOK_URL",
+  "PORTCULLIS_AUDIT_KEY_FILE",
+  "PORTCULLIS_AUDIT_CHECKPOINT",
+  "PORTCULLIS_DATA_DIR",
+]);
 
 function coerce(value: string): unknown {
   if (value === "true") return true;
@@ -146,7 +159,7 @@ export function loadConfig(opts: LoadConfigOptions): Config {
   const env = opts.env ?? {};
   for (const [name, path] of Object.entries(ENV_OVERRIDES)) {
     const value = env[name];
-    if (value !== undefined && value !== "") setPath(raw, path, coerce(value));
+    if (value !== undefined && value !== "") setPath(raw, path, TEXT_ENV.has(name) ? value : coerce(value));
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error, opts.source));

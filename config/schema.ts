@@ -370,6 +370,8 @@ export const configSchema = z.strictObject({
       url: z.string().optional(),
       /** Overrides what the URL scheme implies: "single", "cluster" or "sentinel". */
       mode: z.enum(REDIS_MODES).optional(),
+      /** The sentinels' own password (`requirepass` in sentinel.conf), for `redis+sentinel://` URLs. */
+      sentinelPassword: z.string().min(1).optional(),
       /**
        * Replicas that must acknowledge an incident before the gateway counts it as handed off (Redis `WAIT`); until
        * then it stays in the spool. Set 1 when your Redis has replicas, so a failover never loses an incident a

@@ -24,6 +24,8 @@ export interface RedisTarget {
   readonly db?: number | undefined;
   /** The Sentinel primary's name. */
   readonly sentinelName?: string | undefined;
+  /** The sentinels' own password (`requirepass` in sentinel.conf), when they have one. */
+  readonly sentinelPassword?: string | undefined;
 }
 
 /** Client options the callers choose (retry and queueing behaviour); where to connect comes from the target. */
@@ -68,8 +70,15 @@ function decode(part: string, shown: string): string {
   }
 }
 
-/** Parses a Redis URL (see the module comment); `mode`, when given, overrides what the scheme implies. */
-export function parseRedisUrl(url: string, mode?: RedisMode): RedisTarget {
+/**
+ * Parses a Redis URL (see the module comment); `mode`, when given, overrides what the scheme implies. The sentinels'
+ * password is not part of the URL (it is usually not the data nodes' one): pass it in `sentinel`.
+ */
+export function parseRedisUrl(
+  url: string,
+  mode?: RedisMode,
+  sentinel: { password?: string | undefined } = {},
+): RedisTarget {
   const shown = redactUrl(url.trim());
   // Credentials run to the last "@" (a password may hold "@" or "/"); query strings are not read.
   const m = /^([a-z+]+:)\/\/(?:([^]*)@)?([^@/?#]+)(?:\/([^?#]*))?$/i.exec(url.trim());
@@ -102,7 +111,7 @@ export function parseRedisUrl(url: string, mode?: RedisMode): RedisTarget {
     password: pass === "" ? undefined : pass,
     tls: scheme.tls,
     ...(db !== undefined ? { db } : {}),
-    ...(resolved === "sentinel" ? { sentinelName: path } : {}),
+    ...(resolved === "sentinel" ? { sentinelName: path, sentinelPassword: sentinel.password } : {}),
   };
 }
 
@@ -144,6 +153,7 @@ export function connectRedis(target: RedisTarget, o: ConnectOptions = {}): Redis
       name: target.sentinelName ?? "mymaster",
       // TLS to the primary the sentinels name (ioredis uses plain TCP there unless told), and to the sentinels.
       ...(target.tls ? { enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
+      ...(target.sentinelPassword !== undefined ? { sentinelPassword: target.sentinelPassword } : {}),
     });
   }
   const [node] = target.nodes;

@@ -32,7 +32,7 @@ import {
   runClusterPrimary,
 } from "./cluster.ts";
 import { DataDirLockedError, lockDataDir, reapOrphan } from "./embedded/data-dir-lock.ts";
-import { startMockUpstream, type MockUpstream } from "./embedded/demo-upstream/server.ts";
+import { startDemoUpstream, type DemoUpstream } from "./embedded/demo-upstream/server.ts";
 import {
   redisPidFile,
   redisServerAvailable,
@@ -66,7 +66,7 @@ interface Runtime {
   config: Config;
   /** The config file, when one was given (the worker child loads the same one). */
   configPath?: string;
-  demo?: MockUpstream;
+  demo?: DemoUpstream;
   redis?: RedisChild;
   redisUrl?: string;
 }
@@ -85,7 +85,7 @@ async function loadRuntime(configPath: string | undefined, env: NodeJS.ProcessEn
   // A cluster worker uses the demo upstream its primary started.
   const demoUrl = env.PORTCULLIS_DEMO_UPSTREAM_URL;
   if (demoUrl) return { config: embedded(demoUrl) };
-  const demo = await startMockUpstream({ port: 0, record: false });
+  const demo = await startDemoUpstream({ port: 0, record: false });
   try {
     return { config: embedded(demo.url), demo };
   } catch (e: unknown) {
@@ -121,7 +121,7 @@ async function startRedis(rt: Runtime, logger: Logger): Promise<void> {
 /** The gateway's Redis connections: commands, a fail-fast producer (CONVENTIONS 11), and a subscriber. */
 function openRedis(config: Config["redis"], url: string, logger: Logger): IncidentRedis {
   const quiet = (name: string) => (e: Error) => logger.debug({ err: e.message, conn: name }, "redis error");
-  const target = parseRedisUrl(url, config.mode);
+  const target = parseRedisUrl(url, config.mode, { password: config.sentinelPassword });
   const command = connectRedis(target, { maxRetriesPerRequest: 1, lazyConnect: false });
   const producer = connectRedis(target, {
     enableOfflineQueue: false,

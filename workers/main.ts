@@ -194,9 +194,12 @@ async function main(): Promise<void> {
     process.stderr.write("portcullis-workers: set REDIS_URL (or redis.url in the config)\n");
     process.exit(1);
   }
-  const connection = connectRedis(parseRedisUrl(config.redis.url, config.redis.mode), {
-    maxRetriesPerRequest: null,
-  });
+  const connection = connectRedis(
+    parseRedisUrl(config.redis.url, config.redis.mode, { password: config.redis.sentinelPassword }),
+    {
+      maxRetriesPerRequest: null,
+    },
+  );
   connection.on("error", (e: Error) => logger.debug({ err: e.message }, "redis error"));
   // Run last-added first (contracts/shutdown.ts): workers, then queues, then the metrics server, then Redis.
   const hooks = createShutdownHooks({

@@ -4,7 +4,7 @@
 export const BASE_URL = (__ENV.BASE_URL || "http://127.0.0.1:8787").replace(/\/+$/, "");
 export const API_KEY = __ENV.API_KEY || "demo";
 export const MODEL = __ENV.MODEL || "bench-model";
-/** Share of requests sent with the mock/demo upstream's harmful scenario (model `demo-harmful`); 0 against a real upstream. */
+/** Share of requests sent with the demo upstream's harmful scenario (model `demo-harmful`); 0 against a real upstream. */
 export const HARMFUL_SHARE = Number(__ENV.HARMFUL_SHARE || "0");
 /** Fixed arrival rate of the `steady` scenario (requests/s), as in the in-repo runner. */
 export const RATE = Number(__ENV.RATE || "200");

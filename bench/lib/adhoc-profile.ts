@@ -1,6 +1,6 @@
 /**
  * `tsx bench/lib/adhoc-profile.ts --mode sse|json [--seconds 10] [--dir DIR]`: runs one gateway under `--cpu-prof`
- * against the mock upstream with 50 connections and prints the profile summary (the "profile that shows why").
+ * against the demo upstream with 50 connections and prints the profile summary (the "profile that shows why").
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * Starts what the benchmark measures: the mock upstream (zero token delay, no recording), the bare baseline proxy,
+ * Starts what the benchmark measures: the demo upstream (zero token delay, no recording), the bare baseline proxy,
  * and one gateway process per requested worker count, each with the full `asl3` policy and a bench key.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -16,7 +16,7 @@ export const BENCH_KEY = "bench-key";
 /** Stages switched off for an experiment (by default every stage of the preset is on). */
 export type StagesOff = readonly ("prompt" | "conversation" | "completion")[];
 
-/** A gateway config over the mock upstream: every stage of the `asl3` preset on (unless `off`), one bench key. */
+/** A gateway config over the demo upstream: every stage of the `asl3` preset on (unless `off`), one bench key. */
 export function benchGatewayConfig(
   upstreamUrl: string,
   dataDir: string,

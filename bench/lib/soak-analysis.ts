@@ -34,7 +34,7 @@ export interface SoakFinal {
   queueDepth: number;
   /** Incident events still in the gateway's local spool (Redis did not take them). */
   spoolDepth: number;
-  /** Requests the mock upstream has open (neither completed nor aborted): a stream the gateway failed to cancel. */
+  /** Requests the demo upstream has open (neither completed nor aborted): a stream the gateway failed to cancel. */
   upstreamOpen: number;
   /** Worker process restarts seen (a new pid) and whether every process was still alive at the end. */
   workerRestarts: number;
@@ -217,7 +217,7 @@ export interface SoakVerdicts {
   handlesFlat: boolean;
   /** No BullMQ job left waiting or active and nothing in the spool after the drain wait. */
   queuesDrained: boolean;
-  /** No 5xx outside the requests that asked the mock upstream for an error. */
+  /** No 5xx outside the requests that asked the demo upstream for an error. */
   no5xx: boolean;
   /** Every status was the expected one and no request failed at the transport (timeouts included). */
   requestsAsExpected: boolean;

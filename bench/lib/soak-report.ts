@@ -16,7 +16,7 @@ const MEANING: Record<keyof SoakVerdicts, string> = {
   redisFlat: "redis-server RSS grew <= 10%, or grew only with the keys stored (memory per added key <= +10%)",
   handlesFlat: "active handles of gateway and workers grew <= max(5, 10%) from the first to the last fifth",
   queuesDrained: "no BullMQ job waiting/active and an empty spool after the drain wait",
-  no5xx: "no 5xx except on requests that asked the mock upstream for a 500",
+  no5xx: "no 5xx except on requests that asked the demo upstream for a 500",
   requestsAsExpected: "every status as expected for its kind; no connection error or timeout",
   processesClean: "no worker restart, every process alive, no upstream request left open after the load",
 };

@@ -1,7 +1,7 @@
 /**
  * One sample of the soak: resident memory of the gateway, worker and redis-server processes (`/proc/<pid>/status`),
  * the node processes' own prom-client figures (active handles, event-loop p99, heap), the BullMQ queue depth and
- * spool depth, Redis's memory and key count, the mock upstream's open requests and the client's counts.
+ * spool depth, Redis's memory and key count, the demo upstream's open requests and the client's counts.
  */
 import { readFileSync } from "node:fs";
 import { Redis } from "ioredis";
@@ -20,7 +20,7 @@ export interface SoakSampleFull extends SoakSample {
   redisDatasetMb?: number;
   /** BullMQ jobs the workers finished so far (completed + failed), from their `/metrics`. */
   jobsDone?: number;
-  /** Mock upstream requests neither completed nor aborted nor dropped by the mock itself. */
+  /** Demo upstream requests neither completed nor aborted nor dropped by the demo upstream itself. */
   upstreamOpen?: number;
   client: { sent: number; inFlight: number; skipped: number; benignP50Ms?: number };
   /** The gateway's `portcullis_requests_total` by decision, cumulative. */

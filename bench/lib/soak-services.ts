@@ -1,5 +1,5 @@
 /**
- * What the soak runs against: the mock upstream (a small per-token delay, so requests overlap as they do in front
+ * What the soak runs against: the demo upstream (a small per-token delay, so requests overlap as they do in front
  * of a real model) and one gateway as `npm start` runs it - with its supervised worker process and its embedded
  * `redis-server` (persistence on) - unlike the throughput runner, which measures the gateway alone.
  */
@@ -87,7 +87,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
   throw new Error(`${what} not ready in ${timeoutMs} ms`);
 }
 
-/** Starts the mock upstream and the gateway with its workers and Redis; stops what started when a step fails. */
+/** Starts the demo upstream and the gateway with its workers and Redis; stops what started when a step fails. */
 export async function startSoakServices(o: { tokenDelayMs: number }): Promise<SoakServices> {
   const dir = mkdtempSync(join(tmpdir(), "portcullis-soak-"));
   const dataDir = join(dir, "var");

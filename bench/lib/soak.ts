@@ -24,7 +24,7 @@ export interface SoakOptions {
   sampleMs: number;
   /** Longest wait for the queues to drain once the load stops. @defaultValue 60000 */
   drainMs: number;
-  /** The mock upstream's delay per streamed token (and per token before a JSON body). @defaultValue 2 */
+  /** The demo upstream's delay per streamed token (and per token before a JSON body). @defaultValue 2 */
   tokenDelayMs: number;
 }
 

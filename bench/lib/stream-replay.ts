@@ -1,5 +1,5 @@
 /**
- * `tsx bench/lib/stream-replay.ts [--scorers none|rules|all] [--streams 400]`: replays the mock upstream's benign
+ * `tsx bench/lib/stream-replay.ts [--scorers none|rules|all] [--streams 400]`: replays the demo upstream's benign
  * OpenAI stream (one chunk per event) through the gateway's stream guard pump in-process - the path the gateway runs
  * over HTTP, minus the sockets - and prints the time per stream. It isolates the SSE pipeline's own cost (parse,
  * guard, render) from HTTP and from the other stages.
@@ -13,10 +13,10 @@ import { openaiDialect } from "../../gateway/dialects/openai.ts";
 import { createMetrics } from "../../gateway/observability/metrics.ts";
 import { createSseGuardPump } from "../../gateway/stream/guard.ts";
 import { streamScorerFor } from "../../gateway/stream/scorers.ts";
-import { startMockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
+import { startDemoUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
 
 async function benignStreamEvents(): Promise<Uint8Array[]> {
-  const mock = await startMockUpstream({ port: 0, record: false });
+  const mock = await startDemoUpstream({ port: 0, record: false });
   try {
     const res = await fetch(`${mock.url}/v1/chat/completions`, {
       method: "POST",

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
-import type { MockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
+import { startDemoUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
+import type { DemoUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
 import { createJudgeClassifier } from "../../classifiers/judge/judge-classifier.ts";
 import {
   parseJudgeOutput,
@@ -12,10 +12,10 @@ import type { ClassifierInput } from "../../classifiers/types.ts";
 const signal = new AbortController().signal;
 const prompt = (text: string): ClassifierInput => ({ stage: "prompt", text });
 
-describe("judge classifier against the mock upstream's judge scenario", () => {
-  let mock: MockUpstream;
+describe("judge classifier against the demo upstream's judge scenario", () => {
+  let mock: DemoUpstream;
   beforeAll(async () => {
-    mock = await startMockUpstream();
+    mock = await startDemoUpstream();
   });
   afterAll(async () => {
     await mock.close();

@@ -50,6 +50,13 @@ describe("config", () => {
     expect(() => loadConfig({ raw: { ...base(), ...patch }, source: "test" })).toThrow(line);
   });
 
+  it("takes text overrides as written (a numeric password stays text)", () => {
+    const env = { PORTCULLIS_REDIS_SENTINEL_PASSWORD: "007", PORTCULLIS_REFUSAL_TEXT: "42" };
+    const c = loadConfig({ raw: base(), source: "test", env });
+    expect(c.redis.sentinelPassword).toBe("007");
+    expect(c.refusal.text).toBe("42");
+  });
+
   it("accepts config/example.yaml and the Kubernetes ConfigMap's config", () => {
     expect(() => loadConfig({ raw: readConfigFile("config/example.yaml"), source: "example" })).not.toThrow();
     const cm = parseYaml(readFileSync("deploy/k8s/configmap.yaml", "utf8")) as {

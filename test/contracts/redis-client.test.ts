@@ -15,6 +15,7 @@ import {
   redisModeFromEnv,
   redisUsable,
   RedisUrlError,
+  whenUsable,
 } from "../../contracts/redis-client.ts";
 import { freePort } from "../../gateway/embedded/redis-child.ts";
 import { waitFor } from "../helpers/review.ts";
@@ -124,6 +125,8 @@ function startProcess(args: string[], ready: string): Promise<ChildProcess> {
   });
 }
 
+const SENTINEL_PASSWORD = "sentinel-007";
+
 describe("connectRedis", () => {
   const children: ChildProcess[] = [];
   let sentinelPort = 0;
@@ -147,6 +150,8 @@ describe("connectRedis", () => {
         "bind 127.0.0.1",
         `dir ${dir}`,
         `sentinel monitor portcullis-primary 127.0.0.1 ${primaryPort} 1`,
+        // The sentinels' own password, not the data nodes' (which have none here).
+        `requirepass ${SENTINEL_PASSWORD}`,
         "",
       ].join("\n"),
     );
@@ -167,8 +172,9 @@ describe("connectRedis", () => {
     }
   });
 
-  it("finds the primary through Sentinel", async () => {
-    const r = connectRedis(parseRedisUrl(`redis+sentinel://127.0.0.1:${sentinelPort}/portcullis-primary`), {
+  it("finds the primary through Sentinel, with the sentinels' own password", async () => {
+    const url = `redis+sentinel://127.0.0.1:${sentinelPort}/portcullis-primary`;
+    const r = connectRedis(parseRedisUrl(url, undefined, { password: SENTINEL_PASSWORD }), {
       maxRetriesPerRequest: 1,
     });
     r.on("error", () => undefined);
@@ -177,6 +183,17 @@ describe("connectRedis", () => {
       await r.set("{t-client}:sentinel", "ok");
       expect(await r.get("{t-client}:sentinel")).toBe("ok");
       expect(await r.info("replication")).toMatch(/role:master/);
+    } finally {
+      r.disconnect();
+    }
+  });
+
+  it("does not reach the primary when the sentinels' password is missing", async () => {
+    const url = `redis+sentinel://127.0.0.1:${sentinelPort}/portcullis-primary`;
+    const r = connectRedis(parseRedisUrl(url), { maxRetriesPerRequest: 1 });
+    r.on("error", () => undefined);
+    try {
+      expect(await whenUsable(r, 1_500)).toBe(false);
     } finally {
       r.disconnect();
     }

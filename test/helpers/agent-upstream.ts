@@ -1,8 +1,8 @@
 /**
- * A model for agent loops, in every dialect: the mock upstream's own responder
+ * A model for agent loops, in every dialect: the demo upstream's own responder
  * (`gateway/embedded/demo-upstream/chat-handler.ts`) answers the `tool-call` scenario (one benign `get_weather`
  * call) until the conversation ends in a tool result, then the benign completion, as a model does once its tool has
- * answered. The mock upstream's `mock-tool-call` model calls the tool on every turn, so an agent loop pointed at it
+ * answered. The demo upstream's `mock-tool-call` model calls the tool on every turn, so an agent loop pointed at it
  * never ends on its own.
  *
  * @example

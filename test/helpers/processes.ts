@@ -1,6 +1,6 @@
 /**
  * Real-process harness for integration tests: the gateway (`gateway/main.ts` under tsx, or its compiled build) and the
- * mock upstream, each on a free port, with a YAML config written to a temp dir. Processes are killed in `stop()`.
+ * demo upstream, each on a free port, with a YAML config written to a temp dir. Processes are killed in `stop()`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -70,13 +70,13 @@ function stopper(child: ChildProcess) {
     });
 }
 
-/** Starts the mock upstream as its own process. */
-export async function startMockUpstreamProcess(args: string[] = []): Promise<RunningProcess> {
+/** Starts the demo upstream as its own process. */
+export async function startDemoUpstreamProcess(args: string[] = []): Promise<RunningProcess> {
   const child = spawn(TSX, [join(ROOT, "gateway/embedded/demo-upstream/main.ts"), "--port", "0", ...args], {
     cwd: ROOT,
   });
   const out = track(child);
-  const url = await waitForLine(child, /"url":"(http:[^"]+)"/, "mock upstream", out);
+  const url = await waitForLine(child, /"url":"(http:[^"]+)"/, "demo upstream", out);
   return { url, child, output: out, stop: stopper(child) };
 }
 
@@ -196,14 +196,14 @@ export function testConfig(
   };
 }
 
-/** A mock upstream process and a gateway process in front of it, for one test file. */
+/** A demo upstream process and a gateway process in front of it, for one test file. */
 export interface Stack {
   mock: RunningProcess;
   gateway: RunningProcess & { dir: string };
 }
 
 /**
- * Registers `beforeAll`/`afterAll` that start a mock upstream and a gateway configured by `config(mockUrl)`, and
+ * Registers `beforeAll`/`afterAll` that start a demo upstream and a gateway configured by `config(mockUrl)`, and
  * stop both. Read `stack.mock` / `stack.gateway` inside tests (they are set once `beforeAll` has run).
  */
 export function useStack(
@@ -212,7 +212,7 @@ export function useStack(
 ): Stack {
   const stack = {} as Stack;
   beforeAll(async () => {
-    stack.mock = await startMockUpstreamProcess();
+    stack.mock = await startDemoUpstreamProcess();
     stack.gateway = await startGateway({ config: await config(stack.mock.url), ...opts });
   });
   afterAll(async () => {

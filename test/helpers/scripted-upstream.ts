@@ -1,7 +1,7 @@
 /**
- * An upstream whose every reply the test writes: for hostile or unusual upstream output that the mock upstream's
+ * An upstream whose every reply the test writes: for hostile or unusual upstream output that the demo upstream's
  * scenarios do not produce (extra output channels, oversized events, endless bodies). Runs in the test process; the
- * gateway under test is pointed at `url` like at the mock upstream.
+ * gateway under test is pointed at `url` like at the demo upstream.
  *
  * @example
  * const up = useScriptedUpstream();

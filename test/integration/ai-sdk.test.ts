@@ -1,6 +1,6 @@
 /**
  * The Vercel AI SDK (`ai` with `@ai-sdk/openai` and `@ai-sdk/anthropic`) as a reference client of a real gateway
- * process in front of the mock upstream, in each dialect it speaks: OpenAI Chat Completions (`openai.chat`), the
+ * process in front of the demo upstream, in each dialect it speaks: OpenAI Chat Completions (`openai.chat`), the
  * Responses API (`openai(model)`, the provider's default) and Anthropic Messages. `generateText` and `streamText`
  * complete benign requests; a blocked prompt and a completion cut mid-stream end with finish reason
  * `content-filter`; a tool-calling agent loop (`stopWhen`) runs its tool and answers; a tool call whose arguments
@@ -20,7 +20,7 @@ import {
 } from "ai";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { MockStats } from "../../gateway/embedded/demo-upstream/server.ts";
+import type { DemoUpstreamStats } from "../../gateway/embedded/demo-upstream/server.ts";
 import {
   BENIGN_COMPLETION,
   BENIGN_TOOL_CALL,
@@ -83,9 +83,9 @@ beforeAll(() => {
   };
 });
 
-/** Requests the mock upstream (every model but `agent-*`) has received. */
+/** Requests the demo upstream (every model but `agent-*`) has received. */
 async function mockRequests(): Promise<number> {
-  return ((await (await fetch(`${stack.mock.url}/__mock/stats`)).json()) as MockStats).requests;
+  return ((await (await fetch(`${stack.mock.url}/__mock/stats`)).json()) as DemoUpstreamStats).requests;
 }
 
 /** The upstream path each dialect's requests must take (proves `openai(id)` really is the Responses API). */

@@ -11,7 +11,7 @@ import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { auditEntrySchema, auditHash, type AuditEntry } from "../../contracts/audit-chain.ts";
 import { redisKeys } from "../../contracts/redis-keys.ts";
-import { startGateway, startMockUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
+import { startGateway, startDemoUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
 import {
   api,
   CBRN_PROMPT,
@@ -56,7 +56,7 @@ describe("audit log tampering by a Redis-only attacker", () => {
   };
 
   beforeAll(async () => {
-    upstream = await startMockUpstreamProcess();
+    upstream = await startDemoUpstreamProcess();
     gateway = await startGateway({
       config: incidentConfig(upstream.url, { redisUrl: inject("redisUrl"), prefix }),
     });

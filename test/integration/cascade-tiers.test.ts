@@ -4,7 +4,7 @@
  * letting that tier lower scores (`combine: replace`) is a loosening that waits for a second admin.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startGateway, startMockUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
+import { startGateway, startDemoUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
 import { api, chat, incidentConfig, TOKENS, uniquePrefix, waitFor } from "../helpers/review.ts";
 
 /** `tier1` scores it CBRN (blocks) with an uncertain `attack` score, so the next tier runs. */
@@ -52,7 +52,7 @@ describe("a second cascade tier that scores lower", () => {
   const prefix = uniquePrefix();
 
   beforeAll(async () => {
-    upstream = await startMockUpstreamProcess();
+    upstream = await startDemoUpstreamProcess();
     gateway = await startGateway({ config: config(upstream.url, prefix), args: ["--no-workers"] });
   });
   afterAll(async () => {

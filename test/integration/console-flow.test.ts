@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startGateway, startMockUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
+import { startGateway, startDemoUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
 import {
   api,
   CBRN_PROMPT,
@@ -30,7 +30,7 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI === undefined)("review c
   let browser: Browser;
 
   beforeAll(async () => {
-    upstream = await startMockUpstreamProcess();
+    upstream = await startDemoUpstreamProcess();
     const config = incidentConfig(upstream.url, { redisUrl: inject("redisUrl"), prefix: uniquePrefix() });
     [gateway, browser] = await Promise.all([
       startGateway({ config, env: { PORTCULLIS_WORKER_METRICS_PORT: "0" } }),

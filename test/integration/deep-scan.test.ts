@@ -1,16 +1,16 @@
 /**
  * Deep scan: with a judge configured and a sample rate of 1, a request the fast stages allow is judged after the
- * fact by the judge (the mock upstream answering as Llama Guard), and a hit becomes an incident in review.
+ * fact by the judge (the demo upstream answering as Llama Guard), and a hit becomes an incident in review.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startGateway, startMockUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
+import { startGateway, startDemoUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
 import { TOKENS, api, chat, incidentConfig, uniquePrefix, waitFor, workersReady } from "../helpers/review.ts";
 
 let mock: RunningProcess;
 let gateway: RunningProcess;
 
 beforeAll(async () => {
-  mock = await startMockUpstreamProcess();
+  mock = await startDemoUpstreamProcess();
   const config = incidentConfig(mock.url, {
     redisUrl: inject("redisUrl"),
     prefix: uniquePrefix(),

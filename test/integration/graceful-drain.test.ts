@@ -3,13 +3,13 @@
  * the requests in flight get `server.drainSeconds` to finish - a stream shorter than that completes normally and the
  * process exits 0 without cutting anything. Past the deadline, what is still open ends in its dialect (an error
  * event on a stream, a 502 error body on a request still waiting for its upstream), never as a torn connection, and
- * the process still exits 0. The mock upstream sends a token every 40 ms (a benign stream lasts about 3 s).
+ * the process still exits 0. The demo upstream sends a token every 40 ms (a benign stream lasts about 3 s).
  */
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   startGateway,
-  startMockUpstreamProcess,
+  startDemoUpstreamProcess,
   testConfig,
   type RunningProcess,
 } from "../helpers/processes.ts";
@@ -17,7 +17,7 @@ import { waitFor } from "../helpers/review.ts";
 
 let mock: RunningProcess;
 beforeAll(async () => {
-  mock = await startMockUpstreamProcess(["--token-delay-ms", "40"]);
+  mock = await startDemoUpstreamProcess(["--token-delay-ms", "40"]);
 });
 afterAll(async () => {
   await mock?.stop();

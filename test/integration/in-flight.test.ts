@@ -1,5 +1,5 @@
 /**
- * `portcullis_requests_in_flight{route}` on a real gateway in front of a slow mock upstream (40 ms per token): a
+ * `portcullis_requests_in_flight{route}` on a real gateway in front of a slow demo upstream (40 ms per token): a
  * request is counted under its endpoint while it runs - a stream until its last event, long after its handler
  * returned - and leaves exactly once however it ends: a stream or a JSON answer that completes, a client that leaves
  * mid-stream, an upstream that breaks mid-stream or fails before it. Probes and scrapes count under `other` and
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { metricValue } from "../helpers/metrics.ts";
 import {
   startGateway,
-  startMockUpstreamProcess,
+  startDemoUpstreamProcess,
   testConfig,
   type RunningProcess,
 } from "../helpers/processes.ts";
@@ -20,7 +20,7 @@ let mock: RunningProcess;
 let gateway: RunningProcess;
 
 beforeAll(async () => {
-  mock = await startMockUpstreamProcess(["--token-delay-ms", "40"]);
+  mock = await startDemoUpstreamProcess(["--token-delay-ms", "40"]);
   gateway = await startGateway({ config: testConfig(mock.url), args: ["--no-workers"] });
 });
 afterAll(async () => {

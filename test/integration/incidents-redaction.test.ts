@@ -20,7 +20,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEEP_SCAN_QUEUE, INCIDENT_QUEUE } from "../../contracts/incident.ts";
 import { freePort } from "../../gateway/embedded/redis-child.ts";
-import { startGateway, startMockUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
+import { startGateway, startDemoUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
 import { killRedisServer, startRedisServer } from "../helpers/redis-server.ts";
 import { CBRN_PROMPT, incidentConfig, uniquePrefix, waitFor } from "../helpers/review.ts";
 
@@ -55,7 +55,7 @@ describe("incident jobs in Redis", () => {
   const prefix = uniquePrefix();
 
   beforeAll(async () => {
-    upstream = await startMockUpstreamProcess();
+    upstream = await startDemoUpstreamProcess();
     const deepScan = { sampleRate: 1, uncertain: false, judge: { baseUrl: upstream.url, model: "judge" } };
     gateway = await startGateway({
       config: incidentConfig(upstream.url, { redisUrl: inject("redisUrl"), prefix, overrides: { deepScan } }),
@@ -110,7 +110,7 @@ describe("the spool during a Redis outage", () => {
     writeFileSync(join(spoolDir, "incidents.jsonl"), "", { mode: 0o644 });
     const port = await freePort();
     redis = await startRedisServer({ port, dir: mkdtempSync(join(tmpdir(), "portcullis-spool-redis-")) });
-    upstream = await startMockUpstreamProcess();
+    upstream = await startDemoUpstreamProcess();
     gateway = await startGateway({
       config: incidentConfig(upstream.url, { redisUrl: `redis://127.0.0.1:${port}`, prefix: uniquePrefix() }),
       env: { PORTCULLIS_DATA_DIR: data },

@@ -11,7 +11,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisKeys } from "../../contracts/redis-keys.ts";
 import { freePort } from "../../gateway/embedded/redis-child.ts";
-import { startGateway, startMockUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
+import { startGateway, startDemoUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
 import { killRedisServer, startRedisServer } from "../helpers/redis-server.ts";
 import { chat, incidentConfig, uniquePrefix, waitFor, workersReady } from "../helpers/review.ts";
 
@@ -30,7 +30,7 @@ describe("incident producer under a Redis outage", () => {
   beforeAll(async () => {
     port = await freePort();
     redis = await startRedisServer({ port, dir });
-    upstream = await startMockUpstreamProcess();
+    upstream = await startDemoUpstreamProcess();
     const redisUrl = `redis://127.0.0.1:${port}`;
     gateway = await startGateway({
       // Enforcement is not under test here: 25 blocks must not throttle the key half-way through.

@@ -3,7 +3,7 @@
  * through one replica, take effect on both within 1 second (pub/sub reload of the in-memory stores).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startGateway, startMockUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
+import { startGateway, startDemoUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
 import { api, chat, incidentConfig, TOKENS, uniquePrefix, waitFor } from "../helpers/review.ts";
 
 // A new jailbreak the built-in rules do not know (the point of rapid response).
@@ -23,7 +23,7 @@ describe("replicated enforcement and signatures", () => {
   const gateways: RunningProcess[] = [];
 
   beforeAll(async () => {
-    upstream = await startMockUpstreamProcess();
+    upstream = await startDemoUpstreamProcess();
     const config = incidentConfig(upstream.url, { redisUrl: inject("redisUrl"), prefix: uniquePrefix() });
     gateways.push(...(await Promise.all([0, 1].map(() => startGateway({ config, args: ["--no-workers"] })))));
   });

@@ -1,6 +1,6 @@
 /**
  * LangChain JS (`@langchain/openai`, `@langchain/anthropic`) as a reference client of a real gateway process in front
- * of the mock upstream: `ChatOpenAI` on Chat Completions and on the Responses API (`useResponsesApi`) and
+ * of the demo upstream: `ChatOpenAI` on Chat Completions and on the Responses API (`useResponsesApi`) and
  * `ChatAnthropic`. `invoke` and `stream` complete benign requests; a blocked prompt and a completion cut mid-stream
  * come back as ordinary messages whose `response_metadata` says why; a `bindTools` agent loop runs its tool and
  * answers; a tool call blocked mid-arguments never appears in `tool_calls` (LangChain repairs partial JSON, so a cut
@@ -18,7 +18,7 @@ import { tool, type StructuredToolInterface } from "@langchain/core/tools";
 import { ChatOpenAI } from "@langchain/openai";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { MockStats } from "../../gateway/embedded/demo-upstream/server.ts";
+import type { DemoUpstreamStats } from "../../gateway/embedded/demo-upstream/server.ts";
 import {
   BENIGN_COMPLETION,
   BENIGN_TOOL_CALL,
@@ -122,9 +122,9 @@ const PATHS: Readonly<Record<Dialect, string>> = {
   anthropic: "/v1/messages",
 };
 
-/** Requests the mock upstream (every model but `agent-*`) has received. */
+/** Requests the demo upstream (every model but `agent-*`) has received. */
 async function mockRequests(): Promise<number> {
-  return ((await (await fetch(`${stack.mock.url}/__mock/stats`)).json()) as MockStats).requests;
+  return ((await (await fetch(`${stack.mock.url}/__mock/stats`)).json()) as DemoUpstreamStats).requests;
 }
 
 async function lastMockPath(): Promise<string | undefined> {

@@ -12,7 +12,7 @@ import { redisKeys } from "../../contracts/redis-keys.ts";
 import { startRedisCluster, type RedisCluster } from "../helpers/redis-cluster.ts";
 import {
   startGateway,
-  startMockUpstreamProcess,
+  startDemoUpstreamProcess,
   startWorkers,
   type RunningProcess,
 } from "../helpers/processes.ts";
@@ -57,7 +57,7 @@ describe("Redis Cluster failover under flagged traffic", () => {
 
   beforeAll(async () => {
     cluster = await startRedisCluster();
-    upstream = await startMockUpstreamProcess();
+    upstream = await startDemoUpstreamProcess();
     const config = incidentConfig(upstream.url, { redisUrl: cluster.url, prefix });
     Object.assign(config.redis as object, { replicaAcks: 1 });
     const env = { PORTCULLIS_ENQUEUE_TIMEOUT_MS: String(DEADLINE_MS) };

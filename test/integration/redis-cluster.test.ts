@@ -19,7 +19,7 @@ import { endUserHash } from "../../gateway/keys/end-user.ts";
 import { startRedisCluster, type RedisCluster } from "../helpers/redis-cluster.ts";
 import {
   startGateway,
-  startMockUpstreamProcess,
+  startDemoUpstreamProcess,
   startWorkers,
   type RunningProcess,
 } from "../helpers/processes.ts";
@@ -71,7 +71,7 @@ describe("on a Redis Cluster: 3 gateways, 2 workers", () => {
 
   beforeAll(async () => {
     cluster = await startRedisCluster();
-    upstream = await startMockUpstreamProcess();
+    upstream = await startDemoUpstreamProcess();
     const config = incidentConfig(upstream.url, {
       redisUrl: cluster.url,
       prefix,

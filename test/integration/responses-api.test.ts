@@ -1,5 +1,5 @@
 /**
- * The OpenAI Responses API (`POST /v1/responses`) through a real gateway process in front of the mock upstream's
+ * The OpenAI Responses API (`POST /v1/responses`) through a real gateway process in front of the demo upstream's
  * Responses mode, with the official `openai` SDK: benign JSON and streams pass through; a harmful prompt (in the
  * input, the instructions or a function call's output) is refused as an incomplete Response with reason
  * `content_filter` and never reaches the upstream; a harmful completion is cut mid-stream without releasing the
@@ -12,7 +12,7 @@ import {
   BENIGN_TOOL_CALL,
   HARMFUL_COMPLETION,
 } from "../../gateway/embedded/demo-upstream/text.ts";
-import type { MockStats } from "../../gateway/embedded/demo-upstream/server.ts";
+import type { DemoUpstreamStats } from "../../gateway/embedded/demo-upstream/server.ts";
 import { createSseDecoder } from "../../gateway/sse/decoder.ts";
 import type { SseEvent } from "../../gateway/sse/event.ts";
 import { testConfig, useStack } from "../helpers/processes.ts";
@@ -44,7 +44,7 @@ beforeAll(() => {
 });
 
 async function upstreamRequests(): Promise<number> {
-  return ((await (await fetch(`${stack.mock.url}/__mock/stats`)).json()) as MockStats).requests;
+  return ((await (await fetch(`${stack.mock.url}/__mock/stats`)).json()) as DemoUpstreamStats).requests;
 }
 
 /** POSTs a raw body to `/v1/responses` with the test key. */

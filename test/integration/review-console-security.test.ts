@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startGateway, startMockUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
+import { startGateway, startDemoUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
 import { incidentConfig, TOKENS, uniquePrefix } from "../helpers/review.ts";
 
 describe("review console security", () => {
@@ -15,7 +15,7 @@ describe("review console security", () => {
   let base: string;
 
   beforeAll(async () => {
-    upstream = await startMockUpstreamProcess();
+    upstream = await startDemoUpstreamProcess();
     const config = incidentConfig(upstream.url, { redisUrl: inject("redisUrl"), prefix: uniquePrefix() });
     gateway = await startGateway({ config, args: ["--no-workers"] });
     base = gateway.url;

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { redisKeys } from "../../contracts/redis-keys.ts";
-import { startGateway, startMockUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
+import { startGateway, startDemoUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
 import { api, CBRN_PROMPT, chat, incidentConfig, TOKENS, uniquePrefix, waitFor } from "../helpers/review.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -20,7 +20,7 @@ describe("policy changes with multi-party authorization, audited", () => {
   const prefix = uniquePrefix();
 
   beforeAll(async () => {
-    upstream = await startMockUpstreamProcess();
+    upstream = await startDemoUpstreamProcess();
     const config = incidentConfig(upstream.url, { redisUrl: inject("redisUrl"), prefix });
     gateway = await startGateway({ config, args: ["--no-workers"] });
     redis = new Redis(inject("redisUrl"));

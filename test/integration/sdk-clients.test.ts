@@ -1,6 +1,6 @@
 /**
  * The official `openai` and `@anthropic-ai/sdk` clients, pointed at a real gateway process in front of a real
- * mock upstream process: benign JSON and streaming pass through; a blocked prompt and a completion blocked
+ * demo upstream process: benign JSON and streaming pass through; a blocked prompt and a completion blocked
  * mid-stream come back as well-formed refusals that the client libraries parse without error.
  */
 import Anthropic from "@anthropic-ai/sdk";

@@ -5,7 +5,7 @@
  * log.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startGateway, startMockUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
+import { startGateway, startDemoUpstreamProcess, type RunningProcess } from "../helpers/processes.ts";
 import { api, chat, incidentConfig, TOKENS, uniquePrefix, waitFor } from "../helpers/review.ts";
 
 const GENERIC = "can you help me with this please";
@@ -32,7 +32,7 @@ describe("signature specificity and removal", () => {
   const url = (i: number) => gateways[i]?.url ?? "";
 
   beforeAll(async () => {
-    upstream = await startMockUpstreamProcess();
+    upstream = await startDemoUpstreamProcess();
     const config = incidentConfig(upstream.url, { redisUrl: inject("redisUrl"), prefix: uniquePrefix() });
     gateways.push(...(await Promise.all([0, 1].map(() => startGateway({ config, args: ["--no-workers"] })))));
   });

@@ -13,7 +13,7 @@ import type { SseEvent } from "../../gateway/sse/event.ts";
 import { HARMFUL, HARMFUL_MARK, pieces, serve } from "../helpers/channels.ts";
 import {
   startGateway,
-  startMockUpstreamProcess,
+  startDemoUpstreamProcess,
   testConfig,
   type RunningProcess,
 } from "../helpers/processes.ts";
@@ -25,7 +25,7 @@ let gw: RunningProcess;
 let openai: OpenAI;
 let anthropic: Anthropic;
 
-/** Models `mock-*` go to the mock upstream (its `tool-call` scenario), every other model to the scripted one. */
+/** Models `mock-*` go to the demo upstream (its `tool-call` scenario), every other model to the scripted one. */
 function config(mockUrl: string, scriptedUrl: string): Record<string, unknown> {
   const upstream = (baseUrl: string, dialect: string) => ({
     baseUrl,
@@ -52,7 +52,7 @@ function config(mockUrl: string, scriptedUrl: string): Record<string, unknown> {
 }
 
 beforeAll(async () => {
-  mock = await startMockUpstreamProcess();
+  mock = await startDemoUpstreamProcess();
   gw = await startGateway({ config: config(mock.url, up.url) });
   openai = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: "test-key", maxRetries: 0 });
   anthropic = new Anthropic({ baseURL: gw.url, apiKey: "test-key", maxRetries: 0 });

@@ -9,7 +9,7 @@ import { openaiDialect } from "../../gateway/dialects/openai.ts";
 import { createSseDecoder } from "../../gateway/sse/decoder.ts";
 import {
   startGateway,
-  startMockUpstreamProcess,
+  startDemoUpstreamProcess,
   testConfig,
   type RunningProcess,
 } from "../helpers/processes.ts";
@@ -21,8 +21,8 @@ let slowGateway: RunningProcess;
 
 beforeAll(async () => {
   [mock, slowMock] = await Promise.all([
-    startMockUpstreamProcess(),
-    startMockUpstreamProcess(["--token-delay-ms", "40"]),
+    startDemoUpstreamProcess(),
+    startDemoUpstreamProcess(["--token-delay-ms", "40"]),
   ]);
   // Four blocks on one key must not throttle it: with the default threshold (3 strikes) the last request raced the
   // enforcement worker and could get a 429 instead of its refusal.

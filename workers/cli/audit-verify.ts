@@ -21,6 +21,7 @@ import { loadConfig, readConfigFile } from "../../config/load.ts";
 interface Settings {
   readonly url: string;
   readonly mode: RedisMode | undefined;
+  readonly sentinelPassword: string | undefined;
   readonly prefix: string;
   readonly key: Buffer;
   readonly checkpoints: AuditCheckpoint[];
@@ -46,6 +47,7 @@ function settings(argv: string[], env: NodeJS.ProcessEnv): Settings {
   return {
     url: config.redis.url,
     mode: config.redis.mode,
+    sentinelPassword: config.redis.sentinelPassword,
     prefix: config.redis.prefix,
     key,
     checkpoints: read.flatMap((r) => r.checkpoints),
@@ -56,7 +58,9 @@ function settings(argv: string[], env: NodeJS.ProcessEnv): Settings {
 
 async function verify(s: Settings): Promise<number> {
   const keys = redisKeys(s.prefix);
-  const redis = connectRedis(parseRedisUrl(s.url, s.mode), { maxRetriesPerRequest: 1 });
+  const redis = connectRedis(parseRedisUrl(s.url, s.mode, { password: s.sentinelPassword }), {
+    maxRetriesPerRequest: 1,
+  });
   redis.on("error", () => undefined);
   try {
     if (!(await whenUsable(redis, 10_000))) {

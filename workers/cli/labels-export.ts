@@ -63,9 +63,14 @@ async function main(): Promise<number> {
     process.stderr.write("usage: REDIS_URL=... npm run labels:export -- --out <dir> [--since <ISO time>]\n");
     return 2;
   }
-  const redis = connectRedis(parseRedisUrl(url, redisModeFromEnv(process.env.PORTCULLIS_REDIS_MODE)), {
-    maxRetriesPerRequest: 1,
-  });
+  const redis = connectRedis(
+    parseRedisUrl(url, redisModeFromEnv(process.env.PORTCULLIS_REDIS_MODE), {
+      password: process.env.PORTCULLIS_REDIS_SENTINEL_PASSWORD,
+    }),
+    {
+      maxRetriesPerRequest: 1,
+    },
+  );
   redis.on("error", () => undefined);
   let files: Record<keyof LabelRows, string[]>;
   try {

@@ -1,5 +1,5 @@
 /**
- * Anthropic Messages renderers of the mock upstream: JSON bodies, SSE stream plans, errors.
+ * Anthropic Messages renderers of the demo upstream: JSON bodies, SSE stream plans, errors.
  */
 import type { Completion } from "./scenarios.ts";
 import { completionPieces } from "./scenarios.ts";

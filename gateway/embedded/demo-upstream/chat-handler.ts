@@ -20,7 +20,7 @@ import {
 import type { StreamPlan } from "./wire.ts";
 import { fillPlanPromptTokens, fillPromptTokens } from "./wire.ts";
 
-/** The wire dialects the mock speaks: OpenAI Chat Completions, Anthropic Messages, OpenAI Responses. */
+/** The wire dialects the demo upstream speaks: OpenAI Chat Completions, Anthropic Messages, OpenAI Responses. */
 export type Dialect = "openai" | "anthropic" | "responses";
 
 /** What the chat responder needs to know about one request. */
@@ -32,7 +32,7 @@ export interface ChatRequest {
   headers: IncomingHttpHeaders;
   /** Token delay when the request has no `x-mock-token-delay-ms` header. */
   defaultDelayMs: number;
-  /** Called just before the mock itself destroys the connection. */
+  /** Called just before the demo upstream itself destroys the connection. */
   onServerDrop: () => void;
 }
 

@@ -14,7 +14,7 @@ export interface DeliverOptions {
   delivery: Delivery;
   /** Delay before each token event (streams) or `tokens * delayMs` before the body (JSON); 0 = no delay. */
   delayMs: number;
-  /** Called just before the mock itself destroys the connection (`drop`), so it is not counted as an abort. */
+  /** Called just before the demo upstream itself destroys the connection (`drop`), so it is not counted as an abort. */
   onServerDrop: () => void;
 }
 

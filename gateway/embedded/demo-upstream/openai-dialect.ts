@@ -1,5 +1,5 @@
 /**
- * OpenAI Chat Completions renderers of the mock upstream: JSON bodies, SSE stream plans, errors, models.
+ * OpenAI Chat Completions renderers of the demo upstream: JSON bodies, SSE stream plans, errors, models.
  */
 import type { Completion } from "./scenarios.ts";
 import { completionPieces, SCENARIOS } from "./scenarios.ts";
@@ -107,8 +107,8 @@ export function renderOpenAIError(message: string, type: string): string {
   return JSON.stringify({ error: { message, type, param: null, code: null } });
 }
 
-/** The model ids the mock serves: `mock-model`, `demo-harmful` and `mock-<scenario>` for every scenario. */
-export const MOCK_MODEL_IDS: readonly string[] = [
+/** The model ids the demo upstream serves: `mock-model`, `demo-harmful` and `mock-<scenario>` for every scenario. */
+export const DEMO_MODEL_IDS: readonly string[] = [
   "mock-model",
   "demo-harmful",
   ...SCENARIOS.map((scenario) => `mock-${scenario}`),
@@ -119,6 +119,6 @@ export function renderOpenAIModels(): string {
   const created = unixSeconds();
   return JSON.stringify({
     object: "list",
-    data: MOCK_MODEL_IDS.map((id) => ({ id, object: "model", created, owned_by: "portcullis-mock" })),
+    data: DEMO_MODEL_IDS.map((id) => ({ id, object: "model", created, owned_by: "portcullis-mock" })),
   });
 }

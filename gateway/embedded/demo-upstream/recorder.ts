@@ -1,10 +1,10 @@
 /**
- * Counters and the ring of recorded requests of the mock upstream, with abort detection.
+ * Counters and the ring of recorded requests of the demo upstream, with abort detection.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-/** Counters of the mock upstream (control endpoints excluded). */
-export interface MockStats {
+/** Counters of the demo upstream (control endpoints excluded). */
+export interface DemoUpstreamStats {
   /** Requests received. */
   requests: number;
   /** Responses written to the end. */
@@ -13,7 +13,7 @@ export interface MockStats {
   aborted: number;
 }
 
-/** One request as the mock saw it. */
+/** One request as the demo upstream saw it. */
 export interface RecordedRequest {
   method: string;
   /** Path with query string. */
@@ -32,13 +32,13 @@ export interface RecordedRequest {
 export interface TrackedRequest {
   /** Records the request (no-op when recording is off). */
   record(req: IncomingMessage, path: string, body: unknown): void;
-  /** Marks that the mock itself drops the connection, so the close is not counted as an abort. */
+  /** Marks that the demo upstream itself drops the connection, so the close is not counted as an abort. */
   markServerDrop: () => void;
 }
 
 /** Stats plus recorded requests. */
 export interface Recorder {
-  stats: MockStats;
+  stats: DemoUpstreamStats;
   requests: RecordedRequest[];
   /** Counts a request and watches its response for completion or abort. */
   track(res: ServerResponse, isShuttingDown: () => boolean): TrackedRequest;
@@ -60,10 +60,10 @@ function flattenHeaders(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-/** Creates the stats and request ring of one mock upstream. */
+/** Creates the stats and request ring of one demo upstream. */
 export function createRecorder(opts: RecorderOptions): Recorder {
   const capacity = opts.capacity ?? 200;
-  const stats: MockStats = { requests: 0, completed: 0, aborted: 0 };
+  const stats: DemoUpstreamStats = { requests: 0, completed: 0, aborted: 0 };
   const requests: RecordedRequest[] = [];
 
   const track = (res: ServerResponse, isShuttingDown: () => boolean): TrackedRequest => {

@@ -1,5 +1,5 @@
 /**
- * OpenAI Responses API renderers of the mock upstream (`POST /v1/responses`): a Response JSON body and the SSE
+ * OpenAI Responses API renderers of the demo upstream (`POST /v1/responses`): a Response JSON body and the SSE
  * stream as OpenAI sends it - `response.created`, `response.in_progress`, the output item and its part opened,
  * one delta per token (`response.output_text.delta` or `response.function_call_arguments.delta`), the done
  * events, then `response.completed` with usage. Every event has an `event:` line and a `sequence_number`.

@@ -1,5 +1,5 @@
 /**
- * Scenario selection and request parsing of the mock upstream (dialect independent).
+ * Scenario selection and request parsing of the demo upstream (dialect independent).
  */
 import {
   BENIGN_COMPLETION,
@@ -34,9 +34,9 @@ export type Scenario = (typeof SCENARIOS)[number];
 
 /** Error scenarios: HTTP status and the error type shared by both dialects. */
 export const ERROR_SCENARIOS = {
-  "error-500": { status: 500, type: "server_error", message: "Mock upstream internal error" },
-  "error-429": { status: 429, type: "rate_limit_error", message: "Mock upstream rate limit reached" },
-  "error-400": { status: 400, type: "invalid_request_error", message: "Mock upstream rejected the request" },
+  "error-500": { status: 500, type: "server_error", message: "Demo upstream internal error" },
+  "error-429": { status: 429, type: "rate_limit_error", message: "Demo upstream rate limit reached" },
+  "error-400": { status: 400, type: "invalid_request_error", message: "Demo upstream rejected the request" },
 } as const;
 
 /** How a response body is delivered: completely, or one of the failure modes. */
@@ -45,7 +45,7 @@ export type Delivery = "complete" | "hang" | "stall" | "drop" | "malformed";
 /** What the "model" answers: text, or one tool call. */
 export type Completion = { kind: "text"; text: string } | { kind: "tool"; tool: ToolCallText };
 
-/** The fields of a chat request (either dialect) that the mock looks at. */
+/** The fields of a chat request (either dialect) that the demo upstream looks at. */
 export interface ParsedChatRequest {
   model: string;
   stream: boolean;
@@ -148,8 +148,8 @@ function lastUserMessageText(messages: unknown): string {
 }
 
 /**
- * Reads the fields the mock needs from a Chat Completions, Messages or Responses request body (lenient: missing
- * fields get defaults, since the mock is not the place that validates requests).
+ * Reads the fields the demo upstream needs from a Chat Completions, Messages or Responses request body (lenient:
+ * missing fields get defaults, since the demo upstream is not the place that validates requests).
  */
 export function parseChatRequest(body: unknown): ParsedChatRequest {
   if (!isRecord(body)) return { model: "mock-model", stream: false, includeUsage: false, lastUserText: "" };

@@ -1,5 +1,5 @@
 /**
- * The mock LLM upstream: a plain `node:http` server speaking the OpenAI Chat Completions, OpenAI Responses and
+ * The demo LLM upstream: a plain `node:http` server speaking the OpenAI Chat Completions, OpenAI Responses and
  * Anthropic Messages dialects, with scenarios for tests, demos and benchmarks (see `scenarios.ts`). It lives under
  * the gateway's embedded default because `gateway/main.ts` starts it when no config file is given (so the image
  * ships it); tests and `bench/` import it from here, and it imports nothing outside this folder.
@@ -8,9 +8,9 @@
  * `GET /__mock/requests`, `POST /__mock/reset`.
  *
  * @example
- * const mock = await startMockUpstream({ port: 0 });
- * const openai = new OpenAI({ baseURL: `${mock.url}/v1`, apiKey: "x" });
- * await mock.close();
+ * const upstream = await startDemoUpstream({ port: 0 });
+ * const openai = new OpenAI({ baseURL: `${upstream.url}/v1`, apiKey: "x" });
+ * await upstream.close();
  */
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -18,14 +18,14 @@ import type { AddressInfo } from "node:net";
 import type { Dialect } from "./chat-handler.ts";
 import { createChatResponder, sendDialectError } from "./chat-handler.ts";
 import { renderAnthropicModels } from "./anthropic-dialect.ts";
-import { MOCK_MODEL_IDS, renderOpenAIModels } from "./openai-dialect.ts";
+import { DEMO_MODEL_IDS, renderOpenAIModels } from "./openai-dialect.ts";
 import { createRecorder } from "./recorder.ts";
-import type { MockStats, RecordedRequest } from "./recorder.ts";
+import type { DemoUpstreamStats, RecordedRequest } from "./recorder.ts";
 
-export type { MockStats, RecordedRequest } from "./recorder.ts";
+export type { DemoUpstreamStats, RecordedRequest } from "./recorder.ts";
 
-/** Options of {@link startMockUpstream}. */
-export interface MockUpstreamOptions {
+/** Options of {@link startDemoUpstream}. */
+export interface DemoUpstreamOptions {
   /** Port to listen on; 0 picks a free port. @defaultValue 0 */
   port?: number;
   /** Host to bind. @defaultValue "127.0.0.1" */
@@ -36,13 +36,13 @@ export interface MockUpstreamOptions {
   record?: boolean;
 }
 
-/** A running mock upstream. */
-export interface MockUpstream {
+/** A running demo upstream. */
+export interface DemoUpstream {
   /** Base URL, e.g. `http://127.0.0.1:PORT` (OpenAI clients use `${url}/v1`). */
   url: string;
   port: number;
   /** Live counters (the same object is updated in place). */
-  stats: MockStats;
+  stats: DemoUpstreamStats;
   /** The last 200 recorded requests, oldest first (the same array is updated in place). */
   requests: RecordedRequest[];
   /** Zeroes the stats and forgets the recorded requests. */
@@ -81,14 +81,14 @@ function parseJson(raw: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-/** Starts a mock upstream and resolves once it listens. */
-export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise<MockUpstream> {
+/** Starts a demo upstream and resolves once it listens. */
+export async function startDemoUpstream(opts: DemoUpstreamOptions = {}): Promise<DemoUpstream> {
   const host = opts.host ?? "127.0.0.1";
   const defaultDelayMs = opts.tokenDelayMs ?? 0;
   const recorder = createRecorder({ enabled: opts.record ?? true });
   const respondChat = createChatResponder();
   const modelsBody = renderOpenAIModels();
-  const anthropicModelsBody = renderAnthropicModels(MOCK_MODEL_IDS);
+  const anthropicModelsBody = renderAnthropicModels(DEMO_MODEL_IDS);
   let closing = false;
 
   const control = (req: IncomingMessage, res: ServerResponse, route: string): void => {
@@ -133,7 +133,7 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
         const anthropic = req.headers["anthropic-version"] !== undefined;
         return sendJson(res, 200, anthropic ? anthropicModelsBody : modelsBody);
       }
-      // A rough count (4 characters per token) is enough for a mock.
+      // A rough count (4 characters per token) is enough for a demo upstream.
       if (route === "POST /v1/messages/count_tokens" && parsed.ok && body !== null)
         return sendJson(res, 200, JSON.stringify({ input_tokens: Math.ceil(raw.length / 4) }));
       sendDialectError(

@@ -1,5 +1,5 @@
 /**
- * Canned texts of the mock upstream and the small pure helpers that turn them into tokens.
+ * Canned texts of the demo upstream and the small pure helpers that turn them into tokens.
  *
  * Everything here is deterministic so tests can compare what a client received with these constants.
  */

@@ -30,7 +30,7 @@ function decode(raw: string): SseEvent[] {
   return [...d.push(new TextEncoder().encode(raw)), ...d.end()];
 }
 
-/** The mock upstream's stream of a text completion (or a function call), as parsed SSE events. */
+/** The demo upstream's stream of a text completion (or a function call), as parsed SSE events. */
 function upstreamEvents(completion: { text: string } | { name: string; arguments: string }): SseEvent[] {
   const plan = renderResponsesStream(
     "text" in completion ? { kind: "text", ...completion } : { kind: "tool", tool: completion },

@@ -2,17 +2,17 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startMockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
+import { startDemoUpstream } from "../../../../gateway/embedded/demo-upstream/server.ts";
 import type {
-  MockStats,
-  MockUpstream,
+  DemoUpstreamStats,
+  DemoUpstream,
   RecordedRequest,
-} from "../../gateway/embedded/demo-upstream/server.ts";
+} from "../../../../gateway/embedded/demo-upstream/server.ts";
 
-let mock: MockUpstream;
+let mock: DemoUpstream;
 
 beforeAll(async () => {
-  mock = await startMockUpstream({ port: 0 });
+  mock = await startDemoUpstream({ port: 0 });
 });
 afterAll(async () => {
   await mock.close();
@@ -25,11 +25,11 @@ function post(url: string, body: string, headers: Record<string, string> = {}): 
   return fetch(url, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
 }
 
-describe("mock upstream control endpoints and routing", () => {
+describe("demo upstream control endpoints and routing", () => {
   it("reports stats and recorded requests over HTTP, and resets", async () => {
     const chat = JSON.stringify({ model: "gpt", messages: [{ role: "user", content: "hi" }] });
     await post(`${mock.url}/v1/chat/completions?trace=1`, chat, { authorization: "Bearer upstream-secret" });
-    const stats = (await (await fetch(`${mock.url}/__mock/stats`)).json()) as MockStats;
+    const stats = (await (await fetch(`${mock.url}/__mock/stats`)).json()) as DemoUpstreamStats;
     expect(stats).toEqual({ requests: 1, completed: 1, aborted: 0 });
     const requests = (await (await fetch(`${mock.url}/__mock/requests`)).json()) as RecordedRequest[];
     expect(requests).toHaveLength(1);
@@ -72,7 +72,7 @@ describe("mock upstream control endpoints and routing", () => {
   });
 
   it("does not record with record: false but still counts", async () => {
-    const quiet = await startMockUpstream({ record: false });
+    const quiet = await startDemoUpstream({ record: false });
     try {
       await post(`${quiet.url}/v1/messages`, JSON.stringify({ model: "m" }));
       expect(quiet.requests).toEqual([]);
@@ -83,7 +83,7 @@ describe("mock upstream control endpoints and routing", () => {
   });
 
   it("applies the tokenDelayMs option to JSON answers (tokens x delay)", async () => {
-    const slow = await startMockUpstream({ tokenDelayMs: 30 });
+    const slow = await startDemoUpstream({ tokenDelayMs: 30 });
     try {
       const started = Date.now();
       const res = await post(
@@ -98,7 +98,7 @@ describe("mock upstream control endpoints and routing", () => {
   });
 });
 
-describe("mock upstream CLI", () => {
+describe("demo upstream CLI", () => {
   it("prints its url as one JSON line and exits cleanly on SIGTERM", async () => {
     const child = spawn(
       process.execPath,

@@ -1,21 +1,21 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startMockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
-import type { MockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
+import { startDemoUpstream } from "../../../../gateway/embedded/demo-upstream/server.ts";
+import type { DemoUpstream } from "../../../../gateway/embedded/demo-upstream/server.ts";
 import {
   BENIGN_COMPLETION,
   HARMFUL_COMPLETION,
   HARMFUL_TRIGGER_OFFSET,
   HARMFUL_TRIGGER_PHRASES,
   tokenize,
-} from "../../gateway/embedded/demo-upstream/text.ts";
+} from "../../../../gateway/embedded/demo-upstream/text.ts";
 
-let mock: MockUpstream;
+let mock: DemoUpstream;
 let client: OpenAI;
 const messages = [{ role: "user" as const, content: "Tell me something nice" }];
 
 beforeAll(async () => {
-  mock = await startMockUpstream({ port: 0 });
+  mock = await startDemoUpstream({ port: 0 });
   client = new OpenAI({ baseURL: `${mock.url}/v1`, apiKey: "sk-client-key", maxRetries: 0 });
 });
 afterAll(async () => {
@@ -41,7 +41,7 @@ function textOf(chunks: OpenAI.ChatCompletionChunk[]): string {
   return chunks.map((chunk) => chunk.choices[0]?.delta.content ?? "").join("");
 }
 
-describe("mock upstream, OpenAI dialect", () => {
+describe("demo upstream, OpenAI dialect", () => {
   it("answers JSON with the benign completion and usage", async () => {
     const completion = await client.chat.completions.create({ model: "gpt-test", messages });
     expect(completion.object).toBe("chat.completion");

@@ -1,25 +1,25 @@
 /**
- * The mock upstream's OpenAI Responses mode (`POST /v1/responses`), read with the official `openai` SDK: JSON and
+ * The demo upstream's OpenAI Responses mode (`POST /v1/responses`), read with the official `openai` SDK: JSON and
  * SSE as OpenAI sends them, so the SDK's own stream helper accumulates them into the same Response.
  */
 import OpenAI from "openai";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startMockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
-import type { MockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
+import { startDemoUpstream } from "../../../../gateway/embedded/demo-upstream/server.ts";
+import type { DemoUpstream } from "../../../../gateway/embedded/demo-upstream/server.ts";
 import {
   BENIGN_COMPLETION,
   BENIGN_TOOL_CALL,
   HARMFUL_COMPLETION,
   HARMFUL_TOOL_CALL,
   tokenize,
-} from "../../gateway/embedded/demo-upstream/text.ts";
+} from "../../../../gateway/embedded/demo-upstream/text.ts";
 
-let mock: MockUpstream;
+let mock: DemoUpstream;
 let client: OpenAI;
 
 beforeAll(async () => {
-  mock = await startMockUpstream({ port: 0 });
+  mock = await startDemoUpstream({ port: 0 });
   client = new OpenAI({ baseURL: `${mock.url}/v1`, apiKey: "sk-client-key", maxRetries: 0 });
 });
 afterAll(async () => {
@@ -39,7 +39,7 @@ async function events(
   return out;
 }
 
-describe("mock upstream, OpenAI Responses mode", () => {
+describe("demo upstream, OpenAI Responses mode", () => {
   it("answers JSON with a completed Response holding the benign completion and usage", async () => {
     const r = await client.responses.create({ model: "gpt-test", input: "Tell me something nice" });
     expect(r).toMatchObject({ object: "response", status: "completed", model: "gpt-test" });

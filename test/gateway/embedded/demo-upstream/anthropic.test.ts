@@ -1,19 +1,19 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
-import type { MockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
+import { startDemoUpstream } from "../../../../gateway/embedded/demo-upstream/server.ts";
+import type { DemoUpstream } from "../../../../gateway/embedded/demo-upstream/server.ts";
 import {
   BENIGN_COMPLETION,
   HARMFUL_COMPLETION,
   tokenize,
-} from "../../gateway/embedded/demo-upstream/text.ts";
+} from "../../../../gateway/embedded/demo-upstream/text.ts";
 
-let mock: MockUpstream;
+let mock: DemoUpstream;
 let client: Anthropic;
 const messages = [{ role: "user" as const, content: "Tell me something nice" }];
 
 beforeAll(async () => {
-  mock = await startMockUpstream({ port: 0 });
+  mock = await startDemoUpstream({ port: 0 });
   client = new Anthropic({ baseURL: mock.url, apiKey: "sk-ant-client", maxRetries: 0 });
 });
 afterAll(async () => {
@@ -33,7 +33,7 @@ async function rawEvents(
   return events;
 }
 
-describe("mock upstream, Anthropic dialect", () => {
+describe("demo upstream, Anthropic dialect", () => {
   it("answers JSON with the benign completion", async () => {
     const message = await client.messages.create({ model: "claude-test", max_tokens: 256, messages });
     expect(message).toMatchObject({

@@ -1,17 +1,17 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
-import { startMockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
-import type { MockUpstream } from "../../gateway/embedded/demo-upstream/server.ts";
-import { BENIGN_COMPLETION, tokenize } from "../../gateway/embedded/demo-upstream/text.ts";
+import { startDemoUpstream } from "../../../../gateway/embedded/demo-upstream/server.ts";
+import type { DemoUpstream } from "../../../../gateway/embedded/demo-upstream/server.ts";
+import { BENIGN_COMPLETION, tokenize } from "../../../../gateway/embedded/demo-upstream/text.ts";
 
-let mock: MockUpstream;
+let mock: DemoUpstream;
 let openai: OpenAI;
 let anthropic: Anthropic;
 const messages = [{ role: "user" as const, content: "Tell me something nice" }];
 
 beforeAll(async () => {
-  mock = await startMockUpstream({ port: 0 });
+  mock = await startDemoUpstream({ port: 0 });
   // logLevel off: the clients log the unparseable malformed-sse event before throwing.
   openai = new OpenAI({ baseURL: `${mock.url}/v1`, apiKey: "k", maxRetries: 0, logLevel: "off" });
   anthropic = new Anthropic({ baseURL: mock.url, apiKey: "k", maxRetries: 0, logLevel: "off" });
@@ -38,7 +38,7 @@ async function openaiText(model: string, headers: Record<string, string> = {}): 
   return text;
 }
 
-describe("mock upstream error scenarios", () => {
+describe("demo upstream error scenarios", () => {
   const cases = [
     { scenario: "error-500", status: 500, openaiType: "server_error", anthropicType: "api_error" },
     { scenario: "error-429", status: 429, openaiType: "rate_limit_error", anthropicType: "rate_limit_error" },
@@ -75,7 +75,7 @@ describe("mock upstream error scenarios", () => {
   }
 });
 
-describe("mock upstream awkward chunking", () => {
+describe("demo upstream awkward chunking", () => {
   it("still parses with both official clients and reconstructs the same text", async () => {
     expect(await openaiText("gpt", { "x-mock-chunking": "awkward" })).toBe(BENIGN_COMPLETION);
     expect(await openaiText("mock-awkward-chunks", { "x-mock-token-delay-ms": "1" })).toBe(BENIGN_COMPLETION);
@@ -99,7 +99,7 @@ describe("mock upstream awkward chunking", () => {
   });
 });
 
-describe("mock upstream delivery failures", () => {
+describe("demo upstream delivery failures", () => {
   it("counts a client abort of a hanging request and marks the record", async () => {
     const controller = new AbortController();
     const pending = openai.chat.completions.create(

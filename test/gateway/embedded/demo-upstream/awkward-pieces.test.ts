@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { awkwardPieces } from "../../gateway/embedded/demo-upstream/deliver.ts";
-import { BENIGN_COMPLETION } from "../../gateway/embedded/demo-upstream/text.ts";
+import { awkwardPieces } from "../../../../gateway/embedded/demo-upstream/deliver.ts";
+import { BENIGN_COMPLETION } from "../../../../gateway/embedded/demo-upstream/text.ts";
 
 const sse = `data: ${JSON.stringify({ text: BENIGN_COMPLETION })}\n\nevent: ping\ndata: {}\n\n`.repeat(4);
 
