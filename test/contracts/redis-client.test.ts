@@ -2,7 +2,7 @@
  * `contracts/redis-client.ts`: URL forms and modes, redaction of passwords in errors, and real connections to a
  * single node (the run's redis-server) and to a primary found through a real Redis Sentinel.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +18,7 @@ import {
   whenUsable,
 } from "../../contracts/redis-client.ts";
 import { freePort } from "../../gateway/embedded/redis-child.ts";
+import { killRedisServer, startRedisSentinel, startRedisServer } from "../helpers/redis-server.ts";
 import { waitFor } from "../helpers/review.ts";
 
 describe("parseRedisUrl", () => {
@@ -113,18 +114,6 @@ describe("createReplicationBarrier", () => {
   });
 });
 
-function startProcess(args: string[], ready: string): Promise<ChildProcess> {
-  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((res, rej) => {
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes(ready)) res(child);
-    });
-    child.once("exit", (code) => rej(new Error(`redis-server exited ${code}: ${out.slice(-400)}`)));
-  });
-}
-
 const SENTINEL_PASSWORD = "sentinel-007";
 
 describe("connectRedis", () => {
@@ -135,12 +124,7 @@ describe("connectRedis", () => {
     const dir = mkdtempSync(join(tmpdir(), "portcullis-sentinel-"));
     const primaryPort = await freePort();
     sentinelPort = await freePort();
-    children.push(
-      await startProcess(
-        ["--port", String(primaryPort), "--bind", "127.0.0.1", "--save", "", "--dir", dir],
-        "Ready to accept connections",
-      ),
-    );
+    children.push(await startRedisServer({ port: primaryPort, dir }));
     // Sentinel rewrites its config file, so it gets its own writable one.
     const conf = join(dir, "sentinel.conf");
     writeFileSync(
@@ -155,10 +139,10 @@ describe("connectRedis", () => {
         "",
       ].join("\n"),
     );
-    children.push(await startProcess([conf, "--sentinel"], "Sentinel ID is"));
+    children.push(await startRedisSentinel(conf));
   });
-  afterAll(() => {
-    for (const c of children) c.kill("SIGKILL");
+  afterAll(async () => {
+    await Promise.all(children.map(killRedisServer));
   });
 
   it("talks to a single node", async () => {

@@ -20,14 +20,26 @@ export function startRedisServer(o: RedisServerOptions): Promise<ChildProcess> {
     ...["--appendonly", "yes", "--appendfsync", "always"],
     ...(o.args ?? []),
   ];
+  return spawnUntil(args, "Ready to accept connections", `redis-server ${o.port}`);
+}
+
+/**
+ * Starts `redis-server --sentinel` on a config file it may rewrite (Sentinel saves its state there) and resolves
+ * once the sentinel is up.
+ */
+export function startRedisSentinel(configFile: string): Promise<ChildProcess> {
+  return spawnUntil([configFile, "--sentinel"], "Sentinel ID is", "redis-sentinel");
+}
+
+function spawnUntil(args: readonly string[], ready: string, what: string): Promise<ChildProcess> {
   const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((res, rej) => {
     let out = "";
     child.stdout.on("data", (d: Buffer) => {
       out += d.toString();
-      if (out.includes("Ready to accept connections")) res(child);
+      if (out.includes(ready)) res(child);
     });
-    child.once("exit", (code) => rej(new Error(`redis-server ${o.port} exited ${code}: ${out.slice(-400)}`)));
+    child.once("exit", (code) => rej(new Error(`${what} exited ${code}: ${out.slice(-400)}`)));
   });
 }
 
