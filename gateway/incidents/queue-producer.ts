@@ -106,17 +106,15 @@ export function createQueueProducer(o: QueueProducerOptions): QueueProducer {
   });
   queue.on("error", (e: Error) => o.logger.warn({ err: e.message }, "incident queue error"));
 
+  // The probe key shares the prefix's hash tag, so it lives on the node that holds every incident job.
   const r = o.replication;
-  // A probe key under the prefix's hash tag lives on the node that holds every incident job.
-  const replicated =
+  const probe =
     r && r.acks > 0
-      ? (() => {
-          const probe = createReplicationBarrier(() =>
-            probeReplicas(r.connection, `${o.prefix}:replication-probe`, r.acks, timeoutMs),
-          );
-          return async () => (await probe()) >= r.acks;
-        })()
+      ? createReplicationBarrier(() =>
+          probeReplicas(r.connection, `${o.prefix}:replication-probe`, r.acks, timeoutMs),
+        )
       : undefined;
+  const replicated = probe && r ? async () => (await probe()) >= r.acks : undefined;
 
   async function add(event: IncidentEvent): Promise<AddOutcome> {
     if (!redisUsable(o.connection)) return { ok: false, reason: "offline" };
